@@ -1,0 +1,1 @@
+"""Q-Office domain logic and workflow runtime (no Flask request objects here)."""
