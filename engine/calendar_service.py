@@ -1,0 +1,57 @@
+"""The application's working-day calendar: settings plus the editable calendar table."""
+from __future__ import annotations
+
+import threading
+from datetime import date, time
+
+from sqlalchemy import Date, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine import settings
+from engine.db import db
+from engine.workcalendar import WorkCalendar, expression_functions
+
+
+class CalendarDay(db.Model):
+    """A government-announced extra day off or make-up working day."""
+
+    __tablename__ = "calendar_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # extra_day_off | extra_working_day
+    note: Mapped[str | None] = mapped_column(String(300))
+
+
+_lock = threading.Lock()
+_cached: tuple | None = None  # (key, calendar)
+
+
+def parse_office_hours(text: str) -> tuple:
+    """'07:30-11:30,13:30-17:00' -> ((time(7,30), time(11,30)), (time(13,30), time(17,0)))."""
+    sessions = []
+    for part in text.split(","):
+        start, end = part.strip().split("-")
+        sessions.append((time.fromisoformat(start.strip()), time.fromisoformat(end.strip())))
+    return tuple(sessions)
+
+
+def current_calendar() -> WorkCalendar:
+    """The calendar built from settings and the table, rebuilt only when either changed."""
+    global _cached
+    rows = db.session.query(CalendarDay.day, CalendarDay.kind).order_by(CalendarDay.day).all()
+    key = (settings.get("OFFICE_HOURS"), tuple(rows))
+    hit = _cached
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    with _lock:
+        calendar = WorkCalendar(
+            extra_days_off=[d for d, k in rows if k == "extra_day_off"],
+            extra_working_days=[d for d, k in rows if k == "extra_working_day"],
+            office_hours=parse_office_hours(key[0]),
+        )
+        _cached = (key, calendar)
+    return calendar
+
+
+def expression_calendar_functions() -> dict:
+    """Calendar functions for diagram expressions, returning ISO strings with +07:00."""
+    return expression_functions(current_calendar())

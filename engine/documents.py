@@ -1,0 +1,38 @@
+"""Reading documents: lookup with permission checks, listing and search."""
+from __future__ import annotations
+
+from sqlalchemy import func
+
+from engine.access import can_view, visible_filter
+from engine.db import db
+from engine.errors import N_, NotFound
+from engine.models import Document, User
+from engine.text import fold
+
+PAGE_SIZE = 20
+
+
+def get_visible(user: User, document_id) -> Document:
+    """The document if it exists and ``user`` may see it; NotFound otherwise (no existence leak)."""
+    try:
+        document = db.session.get(Document, int(document_id))
+    except (TypeError, ValueError):
+        document = None
+    if document is None or not can_view(user, document):
+        raise NotFound(N_("Không tìm thấy văn bản."))
+    return document
+
+
+def search(user: User, *, direction=None, status=None, q=None, page=1, per_page=PAGE_SIZE):
+    """(items, total) of visible documents, newest first; ``q`` ignores diacritics and case."""
+    query = db.session.query(Document).filter(visible_filter(user))
+    if direction:
+        query = query.filter(Document.direction == direction)
+    if status:
+        query = query.filter(Document.status == status)
+    if q:
+        for word in fold(q).split()[:8]:
+            query = query.filter(Document.search_text.contains(word, autoescape=True))
+    total = query.with_entities(func.count(Document.id)).scalar()
+    items = query.order_by(Document.id.desc()).offset((max(page, 1) - 1) * per_page).limit(per_page).all()
+    return items, total

@@ -1,0 +1,106 @@
+"""Organisation: units, users, roles, API tokens."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.db import AwareDateTime, db
+
+
+class Role:
+    """Role codes. Diagram lanes use the CamelCase names in LANES."""
+
+    CLERK = "clerk"
+    LEADER = "leader"
+    UNIT_HEAD = "unit_head"
+    SPECIALIST = "specialist"
+    PROCESS_OWNER = "process_owner"
+    ADMIN = "admin"
+    ALL = (CLERK, LEADER, UNIT_HEAD, SPECIALIST, PROCESS_OWNER, ADMIN)
+    LANES = {"Clerk": CLERK, "Leader": LEADER, "UnitHead": UNIT_HEAD, "Specialist": SPECIALIST}
+    LABELS = {
+        CLERK: "Văn thư",
+        LEADER: "Lãnh đạo Sở",
+        UNIT_HEAD: "Lãnh đạo phòng, đơn vị",
+        SPECIALIST: "Chuyên viên",
+        PROCESS_OWNER: "Quản lý quy trình",
+        ADMIN: "Quản trị hệ thống",
+    }
+
+
+class Unit(db.Model):
+    """The department, its internal divisions and its affiliated units."""
+
+    __tablename__ = "units"
+    code: Mapped[str] = mapped_column(String(35), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))  # department | division | affiliated
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"))
+    abbreviation: Mapped[str | None] = mapped_column(String(30))
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class User(db.Model):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    created_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+
+    unit: Mapped[Unit] = relationship()
+    role_rows: Mapped[list["UserRole"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def roles(self) -> list[str]:
+        return sorted(r.role for r in self.role_rows)
+
+    def has_role(self, *roles: str) -> bool:
+        mine = {r.role for r in self.role_rows}
+        return any(r in mine for r in roles)
+
+    # Flask-Login protocol, kept here so that web/ needs no wrapper class.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(30))
+
+
+class ApiToken(db.Model):
+    """Bearer tokens; only a hash is stored."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    last_used_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    revoked: Mapped[bool] = mapped_column(default=False)
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,83 @@
+"""Process versions, workflow instances and inbox rows."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.db import AwareDateTime, db
+from engine.models.documents import Document
+from engine.models.org import User
+
+
+class ProcessVersion(db.Model):
+    """An immutable deployed diagram. Instances keep the version they started with."""
+
+    __tablename__ = "process_versions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[int] = mapped_column()
+    bpmn_xml: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class WorkflowInstance(db.Model):
+    """A running flow of one document, serialized SpiffWorkflow state plus scheduling columns."""
+
+    __tablename__ = "workflow_instances"
+    __table_args__ = (Index("ix_workflow_instances_due", "status", "next_timer_due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
+    state: Mapped[str] = mapped_column(Text)
+    serializer_version: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="running")  # running | completed | error
+    lock_version: Mapped[int] = mapped_column(default=1)
+    next_timer_due_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+    process_version: Mapped[ProcessVersion] = relationship(lazy="joined")
+    document: Mapped[Document] = relationship()
+
+    # Optimistic locking: SQLAlchemy adds "WHERE lock_version = :old" to every UPDATE and raises
+    # StaleDataError when another transaction saved first.
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class InboxTask(db.Model):
+    """A user task that is (or was) ready, derived from the diagram's lanes.
+
+    The inbox is a query on these rows, never a scan of workflow JSON.
+    """
+
+    __tablename__ = "inbox_tasks"
+    __table_args__ = (
+        Index("ix_inbox_open_assignee", "status", "assignee_id", "urgency_rank", "due_at"),
+        Index("ix_inbox_open_role", "status", "role", "unit_code"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # SpiffWorkflow task UUID
+    instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(30))
+    unit_code: Mapped[str | None] = mapped_column(String(35))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    due_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    urgency_rank: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | completed | cancelled
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    document: Mapped[Document] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])

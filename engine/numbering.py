@@ -1,0 +1,29 @@
+"""Yearly register numbers: restart at 1 each year, gap-free, unique under concurrency.
+
+The number is taken by an UPDATE ... RETURNING on the counter row inside the
+registering transaction: the row lock serialises concurrent clerks, and a
+rolled-back registration gives its number back.
+"""
+from __future__ import annotations
+
+from sqlalchemy import insert, update
+from sqlalchemy.exc import IntegrityError
+
+from engine.db import db
+from engine.models import RegisterCounter
+
+
+def next_number(register: str, year: int) -> int:
+    """Take the next number of ``register`` (e.g. 'incoming') for ``year``."""
+    if db.session.get(RegisterCounter, (register, year)) is None:
+        try:
+            with db.session.begin_nested():
+                db.session.execute(insert(RegisterCounter).values(register=register, year=year, last_number=0))
+        except IntegrityError:
+            pass  # another transaction created it first
+    stmt = (update(RegisterCounter)
+            .where(RegisterCounter.register == register, RegisterCounter.year == year)
+            .values(last_number=RegisterCounter.last_number + 1)
+            .returning(RegisterCounter.last_number)
+            .execution_options(synchronize_session=False))
+    return db.session.execute(stmt).scalar_one()

@@ -1,0 +1,37 @@
+"""Settings the engine reads: organisation identity, limits, calendar.
+
+Values come from the Flask app config when an app is active (``create_app``
+fills them from the environment), otherwise from DEFAULTS, so engine code and
+its unit tests run without a web request.
+"""
+from __future__ import annotations
+
+DEFAULTS = {
+    # Organisation identity is configuration (the 2025 reorganisation may change it).
+    "ORG_CODE": "000.00.15.H47",
+    "ORG_NAME": "Sở Lao động - Thương binh và Xã hội tỉnh Quảng Nam",
+    "ORG_SHORT_NAME": "Sở LĐTBXH Quảng Nam",
+    "ORG_PARENT_NAME": "UBND TỈNH QUẢNG NAM",
+    "ORG_ABBREVIATION": "SLĐTBXH",
+    "ORG_PLACE": "Quảng Nam",
+    "ORG_EMAIL": "qoffice@localhost",
+    # The leader in charge of incoming documents (routes them unless the clerk names another).
+    "INCOMING_LEADER": "giamdoc",
+    "FILES_DIR": "instance/files",
+    "MAX_FILE_BYTES": 20 * 1024 * 1024,
+    "MAX_FILES": 20,
+    "OFFICE_HOURS": "07:30-11:30,13:30-17:00",
+    "SUBJECT_DUPLICATE_THRESHOLD": 0.9,
+}
+
+
+def get(name: str):
+    """A setting by name (without the ``QOFFICE_`` prefix used in the Flask config)."""
+    try:
+        from flask import current_app, has_app_context
+
+        if has_app_context():
+            return current_app.config.get("QOFFICE_" + name, DEFAULTS.get(name))
+    except ImportError:  # pragma: no cover - flask is always installed in this project
+        pass
+    return DEFAULTS[name]

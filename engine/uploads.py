@@ -1,0 +1,98 @@
+"""Uploaded files are hostile until checked: size, count, type by content, active content, names."""
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from engine import clock, settings
+from engine.db import db
+from engine.errors import N_, DangerousContent, InvalidInput, TooLarge
+from engine.models import Attachment, Document
+from engine.storage import store
+
+log = logging.getLogger(__name__)
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+@dataclass
+class Upload:
+    name: str
+    data: bytes
+    content_type: str | None = None
+
+
+def safe_name(name: str | None, default: str = "tep-dinh-kem") -> str:
+    """A display/download name without paths, control characters or reserved characters.
+
+    Vietnamese letters are kept (werkzeug's secure_filename would strip them).
+    """
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE.sub("_", name).strip(" ._")
+    if not name:
+        return default
+    if len(name) > 150:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 150 - len(ext) - 1] + "." + ext) if dot and len(ext) <= 10 else name[:150]
+    return name
+
+
+def check(files: list[Upload], *, first_must_be_pdf: bool = True) -> list[tuple[Upload, str]]:
+    """Validate uploads; return (upload, sniffed MIME type) pairs or raise a DomainError."""
+    from integrations.scan import scan_file
+
+    if not files:
+        raise InvalidInput(N_("Chưa có tệp văn bản."), details={"files": "Cần ít nhất một tệp PDF."})
+    if len(files) > settings.get("MAX_FILES"):
+        raise InvalidInput(N_("Quá nhiều tệp đính kèm."), details={"files": "Quá nhiều tệp."})
+    limit = settings.get("MAX_FILE_BYTES")
+    checked = []
+    for index, upload in enumerate(files):
+        upload.name = safe_name(upload.name)
+        if len(upload.data) > limit:
+            raise TooLarge(N_("Tệp %(name)s vượt quá dung lượng cho phép (%(mb)s MB)."),
+                           params={"name": upload.name, "mb": limit // (1024 * 1024)})
+        if not upload.data:
+            raise InvalidInput(N_("Tệp %(name)s rỗng."), params={"name": upload.name},
+                               details={"files": "Tệp rỗng."})
+        result = scan_file(upload.data, upload.name, clamd_socket=settings.get("CLAMD_SOCKET"))
+        if index == 0 and first_must_be_pdf and result.mime != "application/pdf":
+            raise InvalidInput(N_("Tệp văn bản chính phải là PDF (tệp %(name)s không phải PDF)."),
+                               params={"name": upload.name}, details={"files": "Tệp chính phải là PDF."})
+        if result.verdict == "block":
+            reasons = "; ".join(f.message_vi for f in result.findings if f.level == "block")
+            log.warning("dangerous upload refused: %s (%s)", upload.name, reasons)
+            raise DangerousContent(N_("Tệp %(name)s bị từ chối vì có nội dung nguy hiểm: %(reasons)s"),
+                                   params={"name": upload.name, "reasons": reasons},
+                                   details={"findings": [f.code for f in result.findings]})
+        checked.append((upload, result.mime))
+    return checked
+
+
+def attach(document: Document, checked: list[tuple[Upload, str]], *, actor_id: int | None,
+           kind: str = "original", new_blobs: list | None = None) -> list[Attachment]:
+    """Store checked files content-addressed and add attachment rows to ``document``."""
+    rows = []
+    position = len(document.attachments)
+    for upload, mime in checked:
+        digest, created = store().put(upload.data)
+        if created and new_blobs is not None:
+            new_blobs.append(digest)
+        row = Attachment(document_id=document.id, position=position, name=upload.name, content_type=mime,
+                         size=len(upload.data), sha256=digest, kind=kind, created_at=clock.now(),
+                         created_by_id=actor_id)
+        position += 1
+        db.session.add(row)
+        rows.append(row)
+    db.session.flush()
+    return rows
+
+
+def forget_unreferenced(digests: list[str]) -> None:
+    """After a rollback, remove blobs this request created that no row refers to."""
+    for digest in digests:
+        if not db.session.query(Attachment.id).filter_by(sha256=digest).first():
+            store().discard(digest)

@@ -1,0 +1,1 @@
+"""Workflow runtime: diagrams (process versions), restricted scripting, operators, instances."""

@@ -1,0 +1,259 @@
+"""Running workflow instances: start, load, advance, save, and derive inbox rows.
+
+Every function here works inside the caller's database transaction; the
+caller (an engine operation) commits once, so domain rows, workflow state,
+inbox rows and history change together or not at all.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from uuid import UUID
+
+import SpiffWorkflow.bpmn.specs.event_definitions.timer as _spiff_timer
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition, TimeDateEventDefinition, TimerEventDefinition)
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
+from SpiffWorkflow.util.task import TaskState
+
+from engine import clock
+from engine.db import db
+from engine.errors import N_, WorkflowFailure
+from engine.models import Document, InboxTask, ProcessVersion, Role, User, WorkflowInstance
+from engine.workflow import operators
+from engine.workflow.scripting import DiagramCodeError, RestrictedEnvironment
+from engine.workflow.serialization import SERIALIZER
+from engine.workflow.specs import latest, parsed
+
+
+class _ClockDatetime(datetime):
+    """SpiffWorkflow's timers read ``datetime.now``; route it through engine.clock."""
+
+    @classmethod
+    def now(cls, tz=None):
+        current = clock.now()
+        return current.astimezone(tz) if tz else current.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+_spiff_timer.datetime = _ClockDatetime
+
+
+@dataclass
+class RunContext:
+    """Who is acting, on whose behalf, and at what effective time, for operators and history."""
+
+    actor: User | None = None
+    on_behalf_of: User | None = None
+    at: datetime | None = None
+    entered_late: bool = False
+    document: Document | None = None
+    notes: list = field(default_factory=list)
+
+    @property
+    def when(self) -> datetime:
+        return self.at or clock.now()
+
+
+def expression_functions() -> dict:
+    """Plain functions visible to diagram expressions (timers, gateways, parameters)."""
+    from engine.calendar_service import expression_calendar_functions
+
+    return expression_calendar_functions()
+
+
+class QOfficeScriptEngine(PythonScriptEngine):
+    """Restricted expressions plus service operators from the allow-list."""
+
+    def __init__(self, ctx: RunContext):
+        super().__init__(environment=RestrictedEnvironment(expression_functions()))
+        self.ctx = ctx
+
+    def call_service(self, task, operation_name=None, operation_params=None, **kwargs):
+        params = {k: v["value"] for k, v in (operation_params or {}).items()}
+        fn = operators.get(operation_name)
+        result = fn(self.ctx, **params)
+        return json.dumps(result or {}, default=str)
+
+
+@dataclass
+class Loaded:
+    instance: WorkflowInstance
+    workflow: BpmnWorkflow
+    ctx: RunContext
+
+
+def _diagram_error(exc: Exception) -> WorkflowFailure:
+    return WorkflowFailure(N_("Lỗi trong sơ đồ quy trình: %(detail)s"), params={"detail": str(exc)[:300]})
+
+
+def start(process_id: str, document: Document, data: dict, ctx: RunContext) -> WorkflowInstance:
+    """Start the latest version of ``process_id`` for ``document`` with initial ``data``."""
+    version = latest(process_id)
+    if version is None:
+        raise WorkflowFailure(N_("Chưa triển khai quy trình %(name)s"), params={"name": process_id})
+    p = parsed(version)
+    ctx.document = document
+    wf = BpmnWorkflow(p.spec, p.subprocess_specs, script_engine=QOfficeScriptEngine(ctx))
+    wf.get_tasks(state=TaskState.READY)[0].data.update(data)
+    now = clock.now()
+    instance = WorkflowInstance(document_id=document.id, process_version_id=version.id, state="",
+                                serializer_version="", created_at=now, updated_at=now)
+    instance.process_version = version
+    db.session.add(instance)
+    db.session.flush()
+    loaded = Loaded(instance, wf, ctx)
+    advance(loaded)
+    save(loaded)
+    return instance
+
+
+def load(instance: WorkflowInstance, ctx: RunContext) -> Loaded:
+    """Rebuild the SpiffWorkflow object of a stored instance."""
+    p = parsed(instance.process_version)
+    dct = json.loads(instance.state, cls=SERIALIZER.json_decoder_cls)
+    dct.update(json.loads(p.spec_json, cls=SERIALIZER.json_decoder_cls))  # a fresh copy: from_dict mutates
+    dct[SERIALIZER.VERSION_KEY] = instance.serializer_version
+    SERIALIZER.migrate(dct)
+    wf = SERIALIZER.from_dict(dct)
+    ctx.document = ctx.document or instance.document
+    wf.script_engine = QOfficeScriptEngine(ctx)
+    return Loaded(instance, wf, ctx)
+
+
+def advance(loaded: Loaded) -> None:
+    """Run engine steps, fire due timers, and refresh the inbox rows."""
+    wf = loaded.workflow
+    try:
+        wf.do_engine_steps()
+        wf.refresh_timers()
+        wf.do_engine_steps()
+    except (SpiffWorkflowException, DiagramCodeError, LookupError) as exc:
+        raise _diagram_error(exc) from exc
+    sync_inbox(loaded)
+
+
+def save(loaded: Loaded) -> None:
+    """Write the state back; the version column makes a stale save fail (StaleDataError)."""
+    wf, instance = loaded.workflow, loaded.instance
+    full = json.loads(SERIALIZER.serialize_json(wf))
+    instance.serializer_version = full.pop(SERIALIZER.VERSION_KEY)
+    full.pop("spec", None)
+    full.pop("subprocess_specs", None)
+    instance.state = json.dumps(full, separators=(",", ":"))
+    instance.next_timer_due_at = next_timer_due(wf)
+    instance.status = "completed" if wf.is_completed() else "running"
+    instance.updated_at = clock.now()
+    db.session.flush()
+
+
+def next_timer_due(wf: BpmnWorkflow) -> datetime | None:
+    """Earliest due time of the waiting timer events (subprocesses included)."""
+    dues = []
+    for task in wf.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if not isinstance(definition, TimerEventDefinition):
+            continue
+        value = definition.details(task).value
+        if value is None:
+            continue
+        if isinstance(definition, CycleTimerEventDefinition):
+            due = datetime.fromisoformat(value if isinstance(value, str) else value["next"])
+        elif isinstance(definition, TimeDateEventDefinition):
+            due = TimerEventDefinition.parse_time_or_duration(value)
+        else:
+            due = TimerEventDefinition.get_datetime(value)
+        if due.tzinfo is None:
+            due = due.replace(tzinfo=timezone.utc)
+        dues.append(due)
+    return clock.to_vn(min(dues)) if dues else None
+
+
+def ready_task(loaded: Loaded, task_id: str):
+    try:
+        task = loaded.workflow.get_task_from_id(UUID(task_id))
+    except (TaskNotFoundException, ValueError):
+        return None
+    return task if task.state == TaskState.READY else None
+
+
+def complete(loaded: Loaded, task_id: str, data: dict) -> None:
+    """Complete the ready user task ``task_id`` with ``data`` and advance the workflow."""
+    task = ready_task(loaded, task_id)
+    if task is None:
+        from engine.errors import TaskClosed
+
+        raise TaskClosed(N_("Công việc này đã được xử lý hoặc đã bị hủy."))
+    task.data.update(data)
+    try:
+        task.run()
+    except (SpiffWorkflowException, DiagramCodeError, LookupError) as exc:
+        raise _diagram_error(exc) from exc
+    advance(loaded)
+
+
+# --- inbox rows ---------------------------------------------------------------------------
+
+def _evaluate_property(loaded: Loaded, task, name: str):
+    source = (task.task_spec.extensions or {}).get("properties", {}).get(name)
+    if not source:
+        return None
+    try:
+        return loaded.workflow.script_engine.evaluate(task, source)
+    except SpiffWorkflowException as exc:
+        raise _diagram_error(exc) from exc
+
+
+def _resolve_user(value) -> User | None:
+    if not value:
+        return None
+    username = str(value).removeprefix("user:")
+    return db.session.query(User).filter_by(username=username, active=True).one_or_none()
+
+
+def _parse_due(value) -> datetime | None:
+    if not value:
+        return None
+    due = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if due.tzinfo is None:
+        due = due.replace(tzinfo=clock.VN_TZ)
+    return due
+
+
+def sync_inbox(loaded: Loaded) -> list[InboxTask]:
+    """Create inbox rows for newly ready user tasks and cancel rows whose task went away."""
+    instance, wf = loaded.instance, loaded.workflow
+    document = loaded.ctx.document or instance.document
+    ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
+    rows = {r.id: r for r in db.session.query(InboxTask).filter_by(instance_id=instance.id, status="open")}
+    now = clock.now()
+    for row_id, row in rows.items():
+        if row_id not in ready:
+            row.status, row.closed_at = "cancelled", now
+    created = []
+    for task_id, task in ready.items():
+        if task_id in rows:
+            continue
+        lane = task.task_spec.lane
+        role = Role.LANES.get(lane)
+        if role is None:
+            raise WorkflowFailure(N_("Làn '%(lane)s' của sơ đồ không ứng với vai trò nào."),
+                                  params={"lane": lane})
+        assignee = _resolve_user(_evaluate_property(loaded, task, "assignee"))
+        unit = _evaluate_property(loaded, task, "unit")
+        row = InboxTask(id=task_id, instance_id=instance.id, document_id=document.id,
+                        name=task.task_spec.bpmn_id, title=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+                        role=role, unit_code=str(unit).removeprefix("unit:") if unit else None,
+                        assignee_id=assignee.id if assignee else None,
+                        due_at=_parse_due(_evaluate_property(loaded, task, "due")),
+                        urgency_rank=document.urgency_rank, status="open", created_at=now)
+        db.session.add(row)
+        created.append(row)
+    db.session.flush()
+    return created
+
+
+def version_of(instance: WorkflowInstance) -> ProcessVersion:
+    return instance.process_version

@@ -1,0 +1,87 @@
+"""JSON shapes of the public API (API.md): documents and tasks."""
+from __future__ import annotations
+
+from engine import clock
+from engine.doctypes import type_name
+from engine.models import Document, InboxTask
+from engine.models.documents import Urgency
+
+URGENCY_BY_RANK = {rank: name for name, rank in Urgency.RANK.items()}
+
+
+def iso(value):
+    return clock.to_vn(value).isoformat() if value else None
+
+
+def task_json(task: InboxTask) -> dict:
+    now = clock.now()
+    doc = task.document
+    return {
+        "id": task.id,
+        "document_id": task.document_id,
+        "name": task.name,
+        "title": task.title,
+        "role": task.role,
+        "unit": task.unit_code,
+        "assignee": task.assignee.username if task.assignee else None,
+        "due_at": iso(task.due_at),
+        "urgency": URGENCY_BY_RANK.get(task.urgency_rank, "normal"),
+        "overdue": bool(task.status == "open" and task.due_at and task.due_at < now),
+        "status": task.status,
+        "created_at": iso(task.created_at),
+        "document": {"subject": doc.subject, "number_notation": doc.number_notation,
+                     "incoming_number": doc.incoming_number, "sender_org_name": doc.sender_org_name},
+    }
+
+
+def history_json(event) -> dict:
+    return {
+        "at": iso(event.at),
+        "recorded_at": iso(event.recorded_at),
+        "actor": event.actor.username if event.actor else None,
+        "actor_name": event.actor.full_name if event.actor else None,
+        "on_behalf_of": event.on_behalf_of.username if event.on_behalf_of else None,
+        "action": event.action,
+        "status": event.status,
+        "note": event.note,
+        "entered_late": event.entered_late,
+    }
+
+
+def document_json(doc: Document, open_tasks: list[InboxTask]) -> dict:
+    return {
+        "id": doc.id,
+        "direction": doc.direction,
+        "status": doc.status,
+        "number": doc.number,
+        "notation": doc.notation,
+        "number_notation": doc.number_notation,
+        "identifier": doc.identifier,
+        "issued_on": doc.issued_on.isoformat() if doc.issued_on else None,
+        "doc_type": doc.doc_type,
+        "doc_type_name": type_name(doc.doc_type),
+        "subject": doc.subject,
+        "sender_org_id": doc.sender_org_id,
+        "sender_org_name": doc.sender_org_name,
+        "receivers": doc.receivers or [],
+        "signer_name": doc.signer_name,
+        "signer_position": doc.signer_position,
+        "urgency": doc.urgency,
+        "due_on": doc.due_on.isoformat() if doc.due_on else None,
+        "incoming_number": doc.incoming_number,
+        "register_year": doc.register_year,
+        "received_at": iso(doc.received_at),
+        "sent_at": iso(doc.sent_at),
+        "source": doc.source,
+        "paper_copy": doc.paper_copy,
+        "legal_standing": doc.legal_standing,
+        "duplicate_of": doc.duplicate_of_id,
+        "refusal_reason": doc.refusal_reason,
+        "notes": doc.notes,
+        "attachments": [{"index": i, "name": a.name, "content_type": a.content_type, "size": a.size,
+                         "sha256": a.sha256, "kind": a.kind}
+                        for i, a in enumerate(doc.attachments)],
+        "signatures": [],
+        "history": [history_json(e) for e in doc.history],
+        "open_tasks": [task_json(t) for t in open_tasks],
+    }

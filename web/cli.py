@@ -1,0 +1,77 @@
+"""Command line: set up the database and demo data, serve the app, run the scheduler."""
+from __future__ import annotations
+
+import os
+
+import click
+from flask import current_app
+
+from engine.db import db
+
+
+def initialise(demo_password: str | None, *, quiet: bool = False) -> dict:
+    """Create or upgrade the schema, deploy diagrams, create the organisation and demo users."""
+    from pathlib import Path
+
+    from engine import demo
+    from engine.workflow.specs import deploy_directory
+
+    migrations = Path(current_app.root_path).parent / "migrations"
+    if (migrations / "versions").is_dir() and any((migrations / "versions").glob("*.py")):
+        from flask_migrate import upgrade
+
+        upgrade(directory=str(migrations))
+    else:
+        db.create_all()
+    deploy_directory()
+    demo.ensure_organisation()
+    shown = demo.ensure_demo_users(demo_password)
+    db.session.commit()
+    return shown
+
+
+def print_logins(shown: dict) -> None:
+    base = current_app.config.get("QOFFICE_BASE_URL")
+    click.echo("")
+    click.echo(f"Q-Office đang chạy tại {base}  (Ctrl+C để dừng)")
+    click.echo("Tài khoản demo / demo logins:")
+    for username, password in shown.items():
+        secret = password if password else "(mật khẩu đã in ở lần chạy đầu / printed on first run)"
+        click.echo(f"  {username:<12} {secret}")
+    click.echo("")
+
+
+def register_cli(app) -> None:
+    @app.cli.command("init")
+    def init_command():
+        """Create/upgrade the database and the demo organisation and users."""
+        print_logins(initialise(os.environ.get("QOFFICE_DEMO_PASSWORD") or None))
+
+    @app.cli.command("serve")
+    @click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int)
+    @click.option("--host", default="127.0.0.1")
+    @click.option("--no-scheduler", is_flag=True, help="Run the scheduler as its own process instead.")
+    def serve_command(port: int, host: str, no_scheduler: bool):
+        """Set up if needed, then serve the web app and (by default) the scheduler in this process."""
+        from werkzeug.serving import run_simple
+
+        shown = initialise(os.environ.get("QOFFICE_DEMO_PASSWORD") or None)
+        scheduler = None
+        if not no_scheduler:
+            from web.jobs import start_background_scheduler
+
+            scheduler = start_background_scheduler(current_app._get_current_object())
+        current_app.config["QOFFICE_BASE_URL"] = f"http://{host}:{port}"
+        print_logins(shown)
+        try:
+            run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
+        finally:
+            if scheduler:
+                scheduler.shutdown(wait=False)
+
+    @app.cli.command("scheduler")
+    def scheduler_command():
+        """Run the scheduler alone (production: exactly one such process)."""
+        from web.jobs import run_blocking_scheduler
+
+        run_blocking_scheduler(current_app._get_current_object())

@@ -1,0 +1,66 @@
+"""Every error answered clearly: JSON for the API, a page for people; never a stack trace."""
+from __future__ import annotations
+
+import logging
+
+from flask import flash, jsonify, redirect, render_template, request
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from engine.db import db
+from engine.errors import DomainError
+from web.i18n import error_text
+
+log = logging.getLogger(__name__)
+
+HTTP_MESSAGES = {
+    400: ("bad_request", "Yêu cầu không hợp lệ."),
+    401: ("unauthenticated", "Bạn cần đăng nhập."),
+    403: ("forbidden", "Bạn không có quyền thực hiện thao tác này."),
+    404: ("not_found", "Không tìm thấy."),
+    405: ("method_not_allowed", "Phương thức không được hỗ trợ."),
+    413: ("too_large", "Tệp tải lên quá lớn."),
+    429: ("throttled", "Quá nhiều yêu cầu, vui lòng thử lại sau."),
+    500: ("server_error", "Lỗi hệ thống. Sự cố đã được ghi lại; vui lòng báo Văn phòng Sở."),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, code: str, message: str, details: dict | None = None):
+    response = jsonify({"error": code, "message": message, "details": details or {}})
+    response.status_code = status
+    return response
+
+
+def register(app) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        if wants_json():
+            return json_error(error.status, error.code, error_text(error), error.details)
+        return render_template("error.html", message=error_text(error), details=error.details), error.status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        flash(gettext("Phiên biểu mẫu đã hết hạn, vui lòng thử lại."), "error")
+        return redirect(request.referrer or "/")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code, message = HTTP_MESSAGES.get(error.code, ("error", error.description or ""))
+        if wants_json():
+            return json_error(error.code, code, gettext(message))
+        return render_template("error.html", message=gettext(message)), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        db.session.rollback()
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        code, message = HTTP_MESSAGES[500]
+        if wants_json():
+            return json_error(500, code, gettext(message))
+        return render_template("error.html", message=gettext(message)), 500

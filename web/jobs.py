@@ -1,0 +1,42 @@
+"""APScheduler wiring: jobs run inside an app context, one scheduler process only."""
+from __future__ import annotations
+
+import logging
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from engine import scheduler as jobs
+from engine.clock import VN_TZ
+
+log = logging.getLogger(__name__)
+
+
+def _in_app(app, fn):
+    def run():
+        with app.app_context():
+            try:
+                fn()
+            except Exception:  # a failing job must not kill the scheduler
+                log.exception("scheduled job %s failed", fn.__name__)
+
+    run.__name__ = fn.__name__
+    return run
+
+
+def add_jobs(app, scheduler) -> None:
+    scheduler.add_job(_in_app(app, jobs.sweep_timers), "interval", seconds=30, id="timer_sweep",
+                      max_instances=1, coalesce=True)
+
+
+def start_background_scheduler(app) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(timezone=VN_TZ)
+    add_jobs(app, scheduler)
+    scheduler.start()
+    return scheduler
+
+
+def run_blocking_scheduler(app) -> None:
+    scheduler = BlockingScheduler(timezone=VN_TZ)
+    add_jobs(app, scheduler)
+    scheduler.start()
