@@ -27,7 +27,7 @@ class ParsedVersion:
     spec_json: str  # serialized spec parts, merged back into every stored instance on load
 
 
-_cache: dict[int, ParsedVersion] = {}
+_cache: dict[tuple[int, str], ParsedVersion] = {}
 _lock = threading.Lock()
 
 
@@ -58,16 +58,17 @@ def parse(xml: str, process_id: str):
 
 def parsed(version: ProcessVersion) -> ParsedVersion:
     """Parsed spec of a version, parsed once per process (versions never change)."""
-    hit = _cache.get(version.id)
+    key = (version.id, version.sha256)  # several databases (tests) may share one process
+    hit = _cache.get(key)
     if hit is not None:
         return hit
     with _lock:
-        hit = _cache.get(version.id)
+        hit = _cache.get(key)
         if hit is None:
             spec, subs = parse(version.bpmn_xml, version.process_id)
             full = json.loads(SERIALIZER.serialize_json(BpmnWorkflow(spec, subs)))
             spec_json = json.dumps({"spec": full["spec"], "subprocess_specs": full["subprocess_specs"]})
-            hit = _cache[version.id] = ParsedVersion(spec, subs, spec_json)
+            hit = _cache[key] = ParsedVersion(spec, subs, spec_json)
     return hit
 
 

@@ -7,5 +7,6 @@ Standalone: imports neither Flask nor the app's models.
 * :mod:`.signing` – leader approval signature, then number/date + organisation seal in one revision.
 * :mod:`.verify`  – validate every embedded signature, with Vietnamese/English reasons.
 
+Other modules of this package (e.g. document rendering) are described in their own files.
 Submodules are imported lazily so that e.g. ``integrations.pdf.pki`` does not pull in pyHanko.
 """

@@ -107,7 +107,11 @@ class Pkcs12KeyStore:
 class Pkcs11KeyStore:
     """A PKCS#11 token selected by label; ``key_id`` is the CKA_LABEL of the private key and of
     its certificate. Other certs on the token (the chain) are pulled too; ``ca_chain`` adds more
-    (asn1crypto certs, or PEM/DER bytes)."""
+    (asn1crypto certs, or PEM/DER bytes).
+
+    Each ``open_signer`` opens (and logs in) a new session; close it with :func:`close_signer`.
+    python-pkcs11 loads one PKCS#11 module per process; SoftHSM2 reads ``SOFTHSM2_CONF`` when the
+    module is first initialised."""
 
     def __init__(self, lib_path: str, token_label: str, *, ca_chain: Sequence = ()):
         self.lib_path = lib_path

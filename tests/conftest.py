@@ -1,0 +1,142 @@
+"""Shared fixtures: a fresh database per test (copied from one prepared template), API helpers, PDFs."""
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import uuid
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from engine import clock
+
+DEMO_PASSWORD = "Mat-khau-demo-2026"
+
+
+def _config(folder: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'qoffice.db'}",
+        "QOFFICE_DATA": str(folder),
+        "QOFFICE_FILES_DIR": str(folder / "files"),
+        "QOFFICE_BASE_URL": "http://127.0.0.1:5000",
+        "WTF_CSRF_ENABLED": False,
+    }
+
+
+@pytest.fixture(scope="session")
+def template_dir(tmp_path_factory):
+    """One database with the organisation, diagrams and demo users, prepared once per run."""
+    from engine.db import db
+    from web import create_app
+    from web.cli import initialise
+
+    folder = tmp_path_factory.mktemp("template")
+    app = create_app(_config(folder))
+    with app.app_context():
+        initialise(DEMO_PASSWORD)
+        db.engine.dispose()
+    return folder
+
+
+@pytest.fixture
+def app_config(template_dir, tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    shutil.copy(template_dir / "qoffice.db", folder / "qoffice.db")
+    return _config(folder)
+
+
+@pytest.fixture
+def app(app_config):
+    from engine.db import db
+    from web import create_app
+
+    application = create_app(app_config)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+    clock.set_time(None)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def make_pdf(text: str | None = None) -> bytes:
+    """A small valid PDF, unique unless ``text`` is given (so sha256 duplicates are deliberate)."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.docinfo["/Title"] = text or ("Văn bản " + uuid.uuid4().hex)
+    out = io.BytesIO()
+    pdf.save(out, static_id=True)
+    return out.getvalue()
+
+
+def incoming_meta(**overrides) -> dict:
+    meta = {
+        "sender_org_id": "000.00.00.H47",
+        "sender_org_name": "Ủy ban nhân dân tỉnh Quảng Nam",
+        "number": str(uuid.uuid4().int % 9000 + 100),
+        "notation": "UBND-KGVX",
+        "issued_on": clock.today().isoformat(),
+        "doc_type": "CV",
+        "subject": f"V/v {uuid.uuid4().hex[:8]} về chính sách xã hội",
+        "signer_name": "Trần Văn Tân",
+        "signer_position": "Phó Chủ tịch",
+        "urgency": "normal",
+        "secrecy": "none",
+        "source": "electronic",
+    }
+    meta.update(overrides)
+    return meta
+
+
+class Api:
+    """Drives the JSON API as the named users."""
+
+    def __init__(self, client):
+        self.client = client
+        self.tokens: dict[str, str] = {}
+
+    def headers(self, username: str) -> dict:
+        if username not in self.tokens:
+            response = self.client.post("/api/v1/session", json={"username": username, "password": DEMO_PASSWORD})
+            assert response.status_code == 200, response.json
+            self.tokens[username] = response.json["token"]
+        return {"Authorization": "Bearer " + self.tokens[username]}
+
+    def get(self, username, path, **kw):
+        return self.client.get("/api/v1" + path, headers=self.headers(username), **kw)
+
+    def post(self, username, path, json_body=None, **kw):
+        return self.client.post("/api/v1" + path, headers=self.headers(username), json=json_body, **kw)
+
+    def receive(self, username="vanthu", meta=None, files=None):
+        files = files if files is not None else [("van-ban.pdf", make_pdf())]
+        data = {"metadata": json.dumps(meta if meta is not None else incoming_meta(), ensure_ascii=False),
+                "files": [(io.BytesIO(content), name) for name, content in files]}
+        return self.client.post("/api/v1/documents/incoming", headers=self.headers(username), data=data,
+                                content_type="multipart/form-data")
+
+    def task(self, username, document_id, name):
+        items = self.get(username, "/tasks").json["items"]
+        return next((t for t in items if t["document_id"] == document_id and t["name"] == name), None)
+
+    def complete(self, username, task_id, form=None):
+        return self.post(username, f"/tasks/{task_id}/complete", form or {})
+
+    def accept(self, document_id, **form):
+        task = self.task("vanthu", document_id, "verify")
+        assert task is not None
+        return self.complete("vanthu", task["id"], {"decision": "accept", **form})
+
+
+@pytest.fixture
+def api(client):
+    return Api(client)
