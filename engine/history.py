@@ -3,7 +3,21 @@ from __future__ import annotations
 
 from engine import clock
 from engine.db import db
+from engine.errors import N_
 from engine.models import Document, HistoryEvent
+
+# What each history action means, for people (the API returns the code).
+ACTION_LABELS = {
+    "arrived": N_("Văn bản đến"),
+    "registered": N_("Tiếp nhận, vào sổ văn bản đến"),
+    "refused": N_("Từ chối nhận (trả lại)"),
+    "duplicate": N_("Đánh dấu trùng với văn bản đã vào sổ"),
+    "duplicate_linked": N_("Gắn bản trùng"),
+}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
 
 
 def record(document: Document, action: str, ctx=None, *, status: str | None = None, note: str | None = None,

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import AwareDateTime, db
+from engine.errors import N_
 from engine.models.org import User
 
 
@@ -14,13 +15,13 @@ class Urgency:
     NORMAL, KHAN, THUONG_KHAN, HOA_TOC = "normal", "khan", "thuong_khan", "hoa_toc"
     ALL = (NORMAL, KHAN, THUONG_KHAN, HOA_TOC)
     RANK = {NORMAL: 0, KHAN: 1, THUONG_KHAN: 2, HOA_TOC: 3}
-    LABELS = {NORMAL: "Thường", KHAN: "Khẩn", THUONG_KHAN: "Thượng khẩn", HOA_TOC: "Hỏa tốc"}
+    LABELS = {NORMAL: N_("Thường"), KHAN: N_("Khẩn"), THUONG_KHAN: N_("Thượng khẩn"), HOA_TOC: N_("Hỏa tốc")}
 
 
 class Secrecy:
     NONE = "none"
     ALL = ("none", "mat", "toi_mat", "tuyet_mat")
-    LABELS = {"none": "Không", "mat": "Mật", "toi_mat": "Tối mật", "tuyet_mat": "Tuyệt mật"}
+    LABELS = {"none": N_("Không"), "mat": N_("Mật"), "toi_mat": N_("Tối mật"), "tuyet_mat": N_("Tuyệt mật")}
 
 
 class Status:
@@ -31,10 +32,10 @@ class Status:
     EDXML_CODES = {"arrived": "01", "refused": "02", "accepted": "03", "routed": "04",
                    "in_progress": "05", "completed": "06"}
     LABELS = {
-        "arrived": "Đã đến", "accepted": "Đã tiếp nhận", "routed": "Đã chuyển xử lý",
-        "in_progress": "Đang xử lý", "completed": "Đã hoàn thành", "refused": "Từ chối nhận (trả lại)",
-        "recalled": "Thu hồi", "deleted": "Đã xóa", "draft": "Dự thảo", "in_review": "Đang trình duyệt",
-        "approved": "Đã duyệt", "signed": "Đã ký", "issued": "Đã ban hành", "sent": "Đã gửi",
+        "arrived": N_("Đã đến"), "accepted": N_("Đã tiếp nhận"), "routed": N_("Đã chuyển xử lý"),
+        "in_progress": N_("Đang xử lý"), "completed": N_("Đã hoàn thành"), "refused": N_("Từ chối nhận (trả lại)"),
+        "recalled": N_("Thu hồi"), "deleted": N_("Đã xóa"), "draft": N_("Dự thảo"), "in_review": N_("Đang trình duyệt"),
+        "approved": N_("Đã duyệt"), "signed": N_("Đã ký"), "issued": N_("Đã ban hành"), "sent": N_("Đã gửi"),
     }
 
 

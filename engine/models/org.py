@@ -7,6 +7,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import AwareDateTime, db
+from engine.errors import N_
 
 
 class Role:
@@ -21,12 +22,12 @@ class Role:
     ALL = (CLERK, LEADER, UNIT_HEAD, SPECIALIST, PROCESS_OWNER, ADMIN)
     LANES = {"Clerk": CLERK, "Leader": LEADER, "UnitHead": UNIT_HEAD, "Specialist": SPECIALIST}
     LABELS = {
-        CLERK: "Văn thư",
-        LEADER: "Lãnh đạo Sở",
-        UNIT_HEAD: "Lãnh đạo phòng, đơn vị",
-        SPECIALIST: "Chuyên viên",
-        PROCESS_OWNER: "Quản lý quy trình",
-        ADMIN: "Quản trị hệ thống",
+        CLERK: N_("Văn thư"),
+        LEADER: N_("Lãnh đạo Sở"),
+        UNIT_HEAD: N_("Lãnh đạo phòng, đơn vị"),
+        SPECIALIST: N_("Chuyên viên"),
+        PROCESS_OWNER: N_("Quản lý quy trình"),
+        ADMIN: N_("Quản trị hệ thống"),
     }
 
 

@@ -1,0 +1,1 @@
+"""Printable registers and statistics, rendered to PDF with weasyprint (reads engine queries only)."""
