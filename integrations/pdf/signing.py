@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Sequence
 from zoneinfo import ZoneInfo
 
+from integrations.pdf._sync import run_blocking
 from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -264,10 +265,10 @@ def sign_as_leader(pdf_bytes: bytes, signer: Signer, *, page: int, box: Box, nam
         field_mdp_spec=fields.FieldMDPSpec(fields.FieldMDPAction.EXCLUDE,
                                            fields=[FIELD_NUMBER, FIELD_DATE, FIELD_ORG]))
     w = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
-    out = signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec,
-                            timestamper=timestamper).sign_pdf(
-        w, appearance_text_params={"hoten": name, "chucvu": position,
-                                   "thoigian": _fmt_time(_now_vn(now))})
+    pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec,
+                                   timestamper=timestamper)
+    params = {"hoten": name, "chucvu": position, "thoigian": _fmt_time(_now_vn(now))}
+    out = run_blocking(lambda: pdf_signer.async_sign_pdf(w, appearance_text_params=params))
     return out.getvalue()
 
 
@@ -336,9 +337,10 @@ def issue_with_seal(pdf_bytes: bytes, org_signer: Signer, *, number_text: str, d
         field_name=FIELD_ORG, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason, location=location, name=org_name)
     spec = fields.SigFieldSpec(FIELD_ORG, on_page=page, box=tuple(seal_box) if seal_box else None)
-    out = signers.PdfSigner(meta, signer=org_signer, timestamper=timestamper, stamp_style=style,
-                            new_field_spec=spec).sign_pdf(
-        w, appearance_text_params={"coquan": org_name, "thoigian": _fmt_time(_now_vn(now))})
+    pdf_signer = signers.PdfSigner(meta, signer=org_signer, timestamper=timestamper, stamp_style=style,
+                                   new_field_spec=spec)
+    params = {"coquan": org_name, "thoigian": _fmt_time(_now_vn(now))}
+    out = run_blocking(lambda: pdf_signer.async_sign_pdf(w, appearance_text_params=params))
     return out.getvalue()
 
 

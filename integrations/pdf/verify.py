@@ -9,12 +9,11 @@ processed yields a SignatureCheck with ``reason_code="unreadable"`` and ``ok=Fal
 timestamp (if any) OK, and no illegal modification after signing. Signer identity alone proves
 nothing — a rogue CA can copy any subject DN — so callers must look at ``ok``/``trusted``.
 
-Synchronous: pyHanko's ``validate_pdf_signature`` runs ``asyncio.run``; call from a plain thread
-(Flask request thread / worker). From async code use :func:`async_verify_pdf`.
+Synchronous entry point, safe inside or outside an event loop (see _sync.py), e.g. a Flask
+request thread or a worker. From async code use :func:`async_verify_pdf`.
 """
 from __future__ import annotations
 
-import asyncio
 import datetime as _dt
 import io
 import logging
@@ -22,6 +21,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Sequence
 
 from asn1crypto import x509 as ax509
+from integrations.pdf._sync import run_blocking
 from pyhanko.keys import load_certs_from_pemder_data
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
@@ -267,8 +267,8 @@ def verify_pdf(pdf_bytes: bytes, *, trust_roots: Sequence[Any], other_certs: Seq
     CRLs, pyHanko raises ValueError when building the context.
 
     Returns [] for a PDF without signatures; raises :class:`PdfUnreadable` for a corrupt file.
-    Must not be called from inside a running event loop (use :func:`async_verify_pdf` there).
+    Safe inside a running event loop too (it then validates on a worker thread).
     """
-    return asyncio.run(async_verify_pdf(pdf_bytes, trust_roots=trust_roots, other_certs=other_certs,
-                                        moment=moment, skip_diff=skip_diff, crls=crls,
-                                        revocation_mode=revocation_mode, key_usage_settings=key_usage_settings))
+    return run_blocking(lambda: async_verify_pdf(
+        pdf_bytes, trust_roots=trust_roots, other_certs=other_certs, moment=moment, skip_diff=skip_diff,
+        crls=crls, revocation_mode=revocation_mode, key_usage_settings=key_usage_settings))
