@@ -23,9 +23,16 @@ def get_visible(user: User, document_id) -> Document:
     return document
 
 
-def search(user: User, *, direction=None, status=None, q=None, page=1, per_page=PAGE_SIZE):
-    """(items, total) of visible documents, newest first; ``q`` ignores diacritics and case."""
+def search(user: User, *, direction=None, status=None, q=None, unit=None, state=None, page=1,
+           per_page=PAGE_SIZE):
+    """(items, total) of visible documents, newest first; ``q`` ignores diacritics and case;
+    ``unit`` + ``state`` (waiting, in_progress, overdue, due_this_week) follow the leaders' overview."""
     query = db.session.query(Document).filter(visible_filter(user))
+    if unit and state:
+        from engine.overview import STATES, documents_in_state
+
+        if state in STATES:
+            query = query.filter(documents_in_state(unit, state))
     if direction:
         query = query.filter(Document.direction == direction)
     if status:

@@ -13,6 +13,20 @@ ACTION_LABELS = {
     "refused": N_("Từ chối nhận (trả lại)"),
     "duplicate": N_("Đánh dấu trùng với văn bản đã vào sổ"),
     "duplicate_linked": N_("Gắn bản trùng"),
+    "routed": N_("Phân công xử lý"),
+    "in_progress": N_("Bắt đầu xử lý"),
+    "assigned": N_("Giao chuyên viên xử lý"),
+    "forwarded": N_("Chuyển cán bộ khác xử lý"),
+    "line_reply": N_("Xử lý: dự thảo văn bản trả lời"),
+    "line_file": N_("Xử lý: lưu hồ sơ"),
+    "line_report": N_("Xử lý: báo cáo kết quả"),
+    "line_contributed": N_("Góp ý kiến phối hợp"),
+    "line_acknowledged": N_("Đã xem (nhận để biết)"),
+    "completed": N_("Hoàn thành xử lý"),
+    "reply_drafted": N_("Tạo dự thảo trả lời"),
+    "draft_created": N_("Tạo dự thảo"),
+    "urged": N_("Đôn đốc xử lý"),
+    "handover": N_("Bàn giao công việc"),
 }
 
 
@@ -36,6 +50,30 @@ def record(document: Document, action: str, ctx=None, *, status: str | None = No
 
 def set_status(document: Document, status: str, ctx=None, *, action: str | None = None,
                note: str | None = None, details: dict | None = None) -> HistoryEvent:
-    """Change the status and record it in the same transaction."""
+    """Change the status, record it, and queue the status reply to the sending agency — all in
+    the caller's transaction (R-STATUS-1: status changes are fed back to the sender)."""
     document.status = status
-    return record(document, action or status, ctx, status=status, note=note, details=details)
+    event = record(document, action or status, ctx, status=status, note=note, details=details)
+    queue_status_reply(document, status, ctx, note=note)
+    return event
+
+
+def queue_status_reply(document: Document, status: str, ctx=None, *, note: str | None = None) -> None:
+    """An edXML status package (codes 01–06) for an electronic incoming document from another agency."""
+    from engine import settings
+    from engine.models.documents import Status
+    from engine.outbox import enqueue
+
+    code = Status.EDXML_CODES.get(status)
+    if (code is None or document.direction != "incoming" or document.source != "electronic"
+            or not document.sender_org_id):
+        return
+    actor = ctx.actor if ctx else None
+    enqueue("edxml_status", f"status:{document.id}:{code}", {
+        "to_organ_id": document.sender_org_id, "from_organ_id": settings.get("ORG_CODE"),
+        "code": code, "status": status, "description": Status.LABELS[status], "note": note,
+        "document": {"number": document.number, "notation": document.notation,
+                     "issued_on": document.issued_on.isoformat() if document.issued_on else None},
+        "timestamp": (ctx.when if ctx else clock.now()).isoformat(),
+        "staff": actor.full_name if actor else None,
+    }, document_id=document.id)

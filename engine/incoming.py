@@ -80,8 +80,8 @@ def receive(actor: User, meta: dict, files: list[Upload]) -> Document:
             db.session.refresh(doc, ["attachments"])
             doc.search_text = search_text(doc)
             ctx = runtime.RunContext(actor=actor, document=doc)
-            history.record(doc, "arrived", ctx, status="arrived",
-                           note=f"Nguồn: {'điện tử' if doc.source == 'electronic' else 'bản giấy (scan)'}")
+            history.set_status(doc, "arrived", ctx, action="arrived",
+                               note=f"Nguồn: {'điện tử' if doc.source == 'electronic' else 'bản giấy (scan)'}")
             runtime.start("receive", doc, {
                 "document_id": doc.id, "urgency": doc.urgency, "doc_type": doc.doc_type,
                 "received_at": now.isoformat(), "default_leader": settings.get("INCOMING_LEADER"),

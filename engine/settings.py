@@ -18,6 +18,9 @@ DEFAULTS = {
     # The leader in charge of incoming documents (routes them unless the clerk names another).
     "INCOMING_LEADER": "giamdoc",
     "FILES_DIR": "instance/files",
+    "BASE_URL": "http://127.0.0.1:5000",
+    # Working days a routed document gets when the leader sets no deadline.
+    "DEFAULT_PROCESS_DAYS": 5,
     "MAX_FILE_BYTES": 20 * 1024 * 1024,
     "MAX_FILES": 20,
     "OFFICE_HOURS": "07:30-11:30,13:30-17:00",

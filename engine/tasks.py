@@ -2,17 +2,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import and_, case, or_, update
+from sqlalchemy import and_, case, false, func, or_, update
 
-from engine import clock
+from engine import clock, delegations
 from engine.db import db
-from engine.errors import N_, Forbidden, NotFound, TaskClosed
+from engine.errors import N_, Forbidden, InvalidInput, NotFound, TaskClosed
 from engine.models import Document, InboxTask, User
+from engine.models.documents import Urgency
 from engine.task_forms import handler
+from engine.text import fold
 from engine.tx import transaction
 from engine.workflow import runtime
+
+VIEWS = ("mine", "queue", "delegated", "info")
+INFO_TASKS = ("acknowledge",)
+PAGE_SIZE = 50
 
 
 @dataclass
@@ -23,26 +29,95 @@ class Actor:
     on_behalf_of: User | None = None
 
 
-def _mine(user: User):
-    return or_(
-        InboxTask.assignee_id == user.id,
-        and_(InboxTask.assignee_id.is_(None), InboxTask.role.in_(user.roles),
-             or_(InboxTask.unit_code.is_(None), InboxTask.unit_code == user.unit_code)),
-    )
+def _queue(user: User):
+    return and_(InboxTask.assignee_id.is_(None), InboxTask.role.in_(user.roles),
+                or_(InboxTask.unit_code.is_(None), InboxTask.unit_code == user.unit_code))
 
 
-def inbox_query(user: User):
+def _delegated(user: User):
+    conditions = []
+    for d in delegations.in_force(user):
+        names = sorted({n for right in d.rights for n in delegations.RIGHT_TASKS.get(right, ())})
+        if names and d.delegator.active:
+            conditions.append(and_(InboxTask.assignee_id == d.delegator_id, InboxTask.name.in_(names)))
+    return or_(*conditions) if conditions else false()
+
+
+def view_condition(user: User, view: str | None):
+    """Which open tasks a view shows: mine, my unit's claimable queue, delegated to me, for information."""
+    info = InboxTask.name.in_(INFO_TASKS)
+    conditions = {
+        "mine": and_(InboxTask.assignee_id == user.id, ~info),
+        "queue": and_(_queue(user), ~info),
+        "delegated": _delegated(user),
+        "info": and_(info, or_(InboxTask.assignee_id == user.id, _queue(user))),
+    }
+    if view in conditions:
+        return conditions[view]
+    return or_(*conditions.values())
+
+
+@dataclass
+class InboxFilter:
+    view: str | None = None
+    urgency: str | None = None
+    doc_type: str | None = None
+    sender: str | None = None
+    q: str | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    due_before: date | None = None
+    page: int = 1
+    per_page: int = PAGE_SIZE
+
+
+def inbox_query(user: User, flt: InboxFilter | None = None):
     """Open tasks ``user`` can complete now, most urgent first, then earliest due."""
-    return (db.session.query(InboxTask).filter(InboxTask.status == "open", _mine(user))
-            .order_by(InboxTask.urgency_rank.desc(), case((InboxTask.due_at.is_(None), 1), else_=0),
-                      InboxTask.due_at, InboxTask.created_at))
+    flt = flt or InboxFilter()
+    query = (db.session.query(InboxTask).join(Document, Document.id == InboxTask.document_id)
+             .filter(InboxTask.status == "open", view_condition(user, flt.view)))
+    if flt.urgency:
+        query = query.filter(InboxTask.urgency_rank == Urgency.RANK.get(flt.urgency, -1))
+    if flt.doc_type:
+        query = query.filter(Document.doc_type == flt.doc_type)
+    if flt.sender:
+        query = query.filter(or_(Document.sender_org_id == flt.sender.strip().upper(),
+                                 Document.search_text.contains(fold(flt.sender), autoescape=True)))
+    if flt.q:
+        for word in fold(flt.q).split()[:8]:
+            query = query.filter(Document.search_text.contains(word, autoescape=True))
+    if flt.received_from:
+        query = query.filter(Document.received_at >= datetime.combine(flt.received_from, time(0), clock.VN_TZ))
+    if flt.received_to:
+        query = query.filter(Document.received_at <= datetime.combine(flt.received_to, time(23, 59, 59), clock.VN_TZ))
+    if flt.due_before:
+        query = query.filter(InboxTask.due_at <= datetime.combine(flt.due_before, time(23, 59, 59), clock.VN_TZ))
+    return query.order_by(InboxTask.urgency_rank.desc(), case((InboxTask.due_at.is_(None), 1), else_=0),
+                          InboxTask.due_at, InboxTask.created_at)
+
+
+def inbox_page(user: User, flt: InboxFilter) -> tuple[list[InboxTask], int]:
+    query = inbox_query(user, flt)
+    total = query.order_by(None).with_entities(func.count(InboxTask.id)).scalar()
+    per_page = max(1, min(flt.per_page, 200))
+    items = query.offset((max(flt.page, 1) - 1) * per_page).limit(per_page).all()
+    return items, total
+
+
+def counts(user: User) -> dict[str, int]:
+    """Open tasks per view, for the tabs."""
+    return {view: db.session.query(func.count(InboxTask.id))
+            .filter(InboxTask.status == "open", view_condition(user, view)).scalar() for view in VIEWS}
 
 
 def authorize(user: User, task: InboxTask) -> Actor:
-    """Who acts: the user themself, or (later) on behalf of a delegator; Forbidden otherwise."""
+    """Who acts: the user themself, or a delegate on behalf of the delegator; Forbidden otherwise."""
     if task.assignee_id is not None:
         if task.assignee_id == user.id:
             return Actor(user)
+        delegator = delegations.delegator_for(user, task.assignee_id, task.name)
+        if delegator is not None:
+            return Actor(user, on_behalf_of=delegator)
     elif user.has_role(task.role) and (task.unit_code is None or task.unit_code == user.unit_code):
         return Actor(user)
     raise Forbidden(N_("Bạn không có quyền xử lý công việc này."))
@@ -55,25 +130,48 @@ def get_task(task_id: str) -> InboxTask:
     return task
 
 
-def complete(task_id: str, user: User, form: dict, *, done_at: datetime | None = None) -> Document:
+def parse_done_at(value, task: InboxTask) -> datetime | None:
+    """The real time of work done on paper during an outage (R-OUTAGE-1), or None."""
+    if value in (None, ""):
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidInput(N_("Thời điểm thực hiện không hợp lệ."), details={"done_at": "ISO 8601"}) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=clock.VN_TZ)
+    if moment > clock.now():
+        raise InvalidInput(N_("Thời điểm thực hiện không được ở tương lai."),
+                           details={"done_at": "Không được ở tương lai."})
+    if moment < task.created_at:
+        raise InvalidInput(N_("Thời điểm thực hiện không được trước khi công việc bắt đầu (%(start)s)."),
+                           params={"start": task.created_at.strftime("%d/%m/%Y %H:%M")},
+                           details={"done_at": "Trước khi công việc bắt đầu."})
+    return moment.astimezone(clock.VN_TZ)
+
+
+def complete(task_id: str, user: User, form: dict) -> Document:
     """Validate the form, complete the task and advance its workflow, in one transaction.
 
-    Raises NotFound, TaskClosed (409: already done, cancelled, or someone saved
-    first), Forbidden, InvalidInput or DuplicateSuspected; then nothing is stored.
+    ``form`` may carry ``done_at`` (work done on paper during an outage, entered late).
+    Raises NotFound, TaskClosed (409: already done, cancelled, or someone saved first),
+    Forbidden, InvalidInput or DuplicateSuspected; then nothing is stored.
     """
     task = get_task(task_id)
     if task.status != "open":
         raise TaskClosed(N_("Công việc này đã được xử lý hoặc đã bị hủy."))
     actor = authorize(user, task)
+    form = dict(form or {})
+    done_at = parse_done_at(form.pop("done_at", None), task)
     document = task.document
     ctx = runtime.RunContext(actor=actor.user, on_behalf_of=actor.on_behalf_of, at=done_at,
-                             entered_late=done_at is not None, document=document)
+                             entered_late=done_at is not None, document=document, task=task)
     form_handler = handler(task.name)
-    data = form_handler(ctx, document, form or {}) if form_handler else {}
+    data = form_handler(ctx, document, form) if form_handler else {}
     with transaction():
         closed = db.session.execute(
             update(InboxTask).where(InboxTask.id == task.id, InboxTask.status == "open")
-            .values(status="completed", closed_at=clock.now(), closed_by_id=actor.user.id,
+            .values(status="completed", closed_at=done_at or clock.now(), closed_by_id=actor.user.id,
                     on_behalf_of_id=actor.on_behalf_of.id if actor.on_behalf_of else None)
             .execution_options(synchronize_session=False))
         if closed.rowcount != 1:
@@ -94,3 +192,22 @@ def task_instance(task: InboxTask):
 def open_tasks(document: Document) -> list[InboxTask]:
     return (db.session.query(InboxTask).filter_by(document_id=document.id, status="open")
             .order_by(InboxTask.created_at).all())
+
+
+def claim(task_id: str, user: User) -> InboxTask:
+    """Take a task from my unit's queue so that it becomes mine."""
+    task = get_task(task_id)
+    if task.status != "open":
+        raise TaskClosed(N_("Công việc này đã được xử lý hoặc đã bị hủy."))
+    if task.assignee_id is not None or not (user.has_role(task.role)
+                                            and (task.unit_code is None or task.unit_code == user.unit_code)):
+        raise Forbidden(N_("Chỉ nhận được công việc chưa giao cho ai trong hàng đợi của đơn vị mình."))
+    with transaction():
+        taken = db.session.execute(
+            update(InboxTask).where(InboxTask.id == task.id, InboxTask.assignee_id.is_(None),
+                                    InboxTask.status == "open")
+            .values(assignee_id=user.id).execution_options(synchronize_session=False))
+        if taken.rowcount != 1:
+            raise TaskClosed(N_("Người khác vừa nhận công việc này."))
+    db.session.expire_all()
+    return get_task(task_id)

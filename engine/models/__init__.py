@@ -4,3 +4,5 @@ from engine.models.documents import (  # noqa: F401
     Attachment, Document, HistoryEvent, RegisterCounter)
 from engine.models.workflow import InboxTask, ProcessVersion, WorkflowInstance  # noqa: F401
 from engine.calendar_service import CalendarDay  # noqa: F401,E402
+from engine.models.processing import (  # noqa: F401,E402
+    Delegation, LineKind, LineStatus, Notification, OutboxMessage, ProcessingLine)

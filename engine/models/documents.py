@@ -76,6 +76,7 @@ class Document(db.Model):
     notes: Mapped[str | None] = mapped_column(Text)
     refusal_reason: Mapped[str | None] = mapped_column(Text)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    in_reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     # Lower-case, diacritic-free copy of subject, number/notation and sender for `q` searches.
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

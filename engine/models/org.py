@@ -20,7 +20,8 @@ class Role:
     PROCESS_OWNER = "process_owner"
     ADMIN = "admin"
     ALL = (CLERK, LEADER, UNIT_HEAD, SPECIALIST, PROCESS_OWNER, ADMIN)
-    LANES = {"Clerk": CLERK, "Leader": LEADER, "UnitHead": UNIT_HEAD, "Specialist": SPECIALIST}
+    LANES = {"Clerk": CLERK, "Leader": LEADER, "UnitHead": UNIT_HEAD, "Specialist": SPECIALIST,
+             "Drafter": SPECIALIST}
     LABELS = {
         CLERK: N_("Văn thư"),
         LEADER: N_("Lãnh đạo Sở"),
@@ -56,9 +57,12 @@ class User(db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(AwareDateTime())
     created_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    # Set on handover (R-ACCOUNT-1): work that would still reach this user goes to the successor.
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     unit: Mapped[Unit] = relationship()
     role_rows: Mapped[list["UserRole"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    successor: Mapped["User | None"] = relationship(remote_side=[id], foreign_keys=[successor_id])
 
     @property
     def roles(self) -> list[str]:

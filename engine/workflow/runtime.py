@@ -7,7 +7,7 @@ inbox rows and history change together or not at all.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from uuid import UUID
 
@@ -50,7 +50,7 @@ class RunContext:
     at: datetime | None = None
     entered_late: bool = False
     document: Document | None = None
-    notes: list = field(default_factory=list)
+    task: InboxTask | None = None  # the user task being completed, if any
 
     @property
     def when(self) -> datetime:
@@ -135,7 +135,15 @@ def advance(loaded: Loaded) -> None:
     sync_inbox(loaded)
 
 
-def save(loaded: Loaded) -> None:
+def cancel(instance: WorkflowInstance, ctx: RunContext) -> None:
+    """Cancel every open task of ``instance`` (its inbox rows close too) and mark it cancelled."""
+    loaded = load(instance, ctx)
+    loaded.workflow.cancel()
+    sync_inbox(loaded)
+    save(loaded, status="cancelled")
+
+
+def save(loaded: Loaded, status: str | None = None) -> None:
     """Write the state back; the version column makes a stale save fail (StaleDataError)."""
     wf, instance = loaded.workflow, loaded.instance
     full = json.loads(SERIALIZER.serialize_json(wf))
@@ -144,7 +152,7 @@ def save(loaded: Loaded) -> None:
     full.pop("subprocess_specs", None)
     instance.state = json.dumps(full, separators=(",", ":"))
     instance.next_timer_due_at = next_timer_due(wf)
-    instance.status = "completed" if wf.is_completed() else "running"
+    instance.status = status or ("completed" if wf.is_completed() else "running")
     instance.updated_at = clock.now()
     db.session.flush()
 
@@ -207,10 +215,16 @@ def _evaluate_property(loaded: Loaded, task, name: str):
 
 
 def _resolve_user(value) -> User | None:
+    """The active user named ``user:<username>``; a handed-over account resolves to its successor."""
     if not value:
         return None
     username = str(value).removeprefix("user:")
-    return db.session.query(User).filter_by(username=username, active=True).one_or_none()
+    user = db.session.query(User).filter_by(username=username).one_or_none()
+    for _ in range(10):  # successor chains are short; the bound only guards against a cycle
+        if user is None or user.active:
+            return user
+        user = user.successor
+    return None
 
 
 def _parse_due(value) -> datetime | None:
@@ -228,7 +242,8 @@ def sync_inbox(loaded: Loaded) -> list[InboxTask]:
     document = loaded.ctx.document or instance.document
     ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
     rows = {r.id: r for r in db.session.query(InboxTask).filter_by(instance_id=instance.id, status="open")}
-    now = clock.now()
+    # The effective time: work entered late after an outage starts the next task when it was really done.
+    now = loaded.ctx.when
     for row_id, row in rows.items():
         if row_id not in ready:
             row.status, row.closed_at = "cancelled", now

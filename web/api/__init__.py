@@ -7,8 +7,9 @@ from functools import wraps
 from flask import Blueprint, g, jsonify, request, send_file
 from io import BytesIO
 
-from engine import accounts, documents, incoming, tasks
+from engine import accounts, delegations, documents, handover, incoming, lines, overview, tasks
 from engine.errors import N_, AuthFailed, InvalidInput
+from engine.validation import Fields
 from engine.storage import store
 from engine.uploads import Upload
 from web.api.openapi import openapi_document
@@ -62,7 +63,26 @@ def uploads() -> list[Upload]:
 
 
 def doc_response(doc, status=200):
-    return jsonify(document_json(doc, tasks.open_tasks(doc))), status
+    return jsonify(document_json(doc, tasks.open_tasks(doc), lines.lines_of(doc))), status
+
+
+def inbox_filter(args) -> tasks.InboxFilter:
+    """Inbox filters from query parameters (invalid ones → 422 with the field named)."""
+    f = Fields(args.to_dict())
+    view = f.choice("view", tasks.VIEWS)
+    urgency = f.choice("urgency", ("normal", "khan", "thuong_khan", "hoa_toc"))
+    flt = tasks.InboxFilter(view=view, urgency=urgency, doc_type=f.text("doc_type", max_len=10),
+                            sender=f.text("sender", max_len=300), q=f.text("q", max_len=300),
+                            received_from=f.day("received_from"), received_to=f.day("received_to"),
+                            due_before=f.day("due_before"))
+    for name in ("page", "per_page"):
+        if args.get(name):
+            try:
+                setattr(flt, name, max(1, int(args[name])))
+            except ValueError:
+                f.errors[name] = "Phải là số nguyên dương."
+    f.raise_if_errors()
+    return flt
 
 
 @api.post("/session")
@@ -94,6 +114,7 @@ def list_documents():
         raise InvalidInput(N_("Số trang không hợp lệ."), details={"page": "integer expected"})
     items, total = documents.search(g.user, direction=request.args.get("direction") or None,
                                     status=request.args.get("status") or None, q=request.args.get("q") or None,
+                                    unit=request.args.get("unit") or None, state=request.args.get("state") or None,
                                     page=page)
     return jsonify({"items": [document_json(d, []) | {"history": []} for d in items], "total": total,
                     "page": page, "per_page": documents.PAGE_SIZE})
@@ -125,7 +146,22 @@ def attachment_response(doc, index: int):
 @api.get("/tasks")
 @token_required
 def list_tasks():
-    return jsonify({"items": [task_json(t) for t in tasks.inbox_query(g.user).limit(500)]})
+    flt = inbox_filter(request.args)
+    items, total = tasks.inbox_page(g.user, flt)
+    return jsonify({"items": [task_json(t) for t in items], "total": total, "page": flt.page,
+                    "counts": tasks.counts(g.user)})
+
+
+@api.get("/tasks/counts")
+@token_required
+def task_counts():
+    return jsonify(tasks.counts(g.user))
+
+
+@api.post("/tasks/<task_id>/claim")
+@token_required
+def claim_task(task_id: str):
+    return jsonify(task_json(tasks.claim(task_id, g.user)))
 
 
 @api.get("/tasks/<task_id>")
@@ -141,6 +177,62 @@ def get_task(task_id: str):
 def complete_task(task_id: str):
     doc = tasks.complete(task_id, g.user, json_body())
     return doc_response(doc)
+
+
+@api.post("/delegations")
+@token_required
+def create_delegation():
+    return jsonify(delegation_json(delegations.create(g.user, json_body()))), 201
+
+
+@api.get("/delegations")
+@token_required
+def list_delegations():
+    return jsonify({"items": [delegation_json(d) for d in delegations.listing(g.user)]})
+
+
+@api.delete("/delegations/<int:delegation_id>")
+@token_required
+def revoke_delegation(delegation_id: int):
+    return jsonify(delegation_json(delegations.revoke(g.user, delegation_id)))
+
+
+def delegation_json(d) -> dict:
+    from web.api.serializers import iso
+
+    return {"id": d.id, "delegator": d.delegator.username, "delegate": d.delegate.username,
+            "starts_on": d.starts_on.isoformat(), "ends_on": d.ends_on.isoformat(), "rights": d.rights,
+            "revoked_at": iso(d.revoked_at), "in_force": d in delegations.in_force(d.delegate)}
+
+
+@api.get("/overview")
+@token_required
+def unit_overview():
+    return jsonify({"units": overview.unit_overview(g.user)})
+
+
+@api.post("/documents/<int:document_id>/urge")
+@token_required
+def urge_document(document_id: int):
+    doc = documents.get_visible(g.user, document_id)
+    notified = overview.urge(g.user, doc, request.get_json(silent=True) or {})
+    return jsonify({"notified": notified})
+
+
+@api.post("/users/<username>/handover")
+@token_required
+def handover_user(username: str):
+    return jsonify(handover.handover(g.user, username, json_body().get("successor")))
+
+
+@api.get("/notifications")
+@token_required
+def list_notifications():
+    from engine.notify import unread
+    from web.api.serializers import iso
+
+    return jsonify({"items": [{"id": n.id, "document_id": n.document_id, "kind": n.kind, "message": n.message,
+                               "created_at": iso(n.created_at)} for n in unread(g.user)]})
 
 
 @api.get("/openapi.json")

@@ -48,7 +48,23 @@ def history_json(event) -> dict:
     }
 
 
-def document_json(doc: Document, open_tasks: list[InboxTask]) -> dict:
+def line_json(line) -> dict:
+    now = clock.now()
+    open_ = line.status in ("waiting", "in_progress")
+    late = line.due_at is not None and (line.finished_at or now) > line.due_at
+    return {
+        "id": line.id, "parent_id": line.parent_id, "kind": line.kind, "target_type": line.target_type,
+        "unit": line.unit_code, "holder": line.holder.username if line.holder else None,
+        "holder_name": line.holder.full_name if line.holder else None, "status": line.status,
+        "started_at": iso(line.started_at), "held_since": iso(line.held_since), "due_at": iso(line.due_at),
+        "finished_at": iso(line.finished_at), "result": line.result, "note": line.note,
+        "instruction": line.instruction, "reply_document_id": line.reply_document_id,
+        "overdue": bool(open_ and late),
+        "late_by_seconds": int(((line.finished_at or now) - line.due_at).total_seconds()) if late else 0,
+    }
+
+
+def document_json(doc: Document, open_tasks: list[InboxTask], lines: list | None = None) -> dict:
     return {
         "id": doc.id,
         "direction": doc.direction,
@@ -76,6 +92,8 @@ def document_json(doc: Document, open_tasks: list[InboxTask]) -> dict:
         "paper_copy": doc.paper_copy,
         "legal_standing": doc.legal_standing,
         "duplicate_of": doc.duplicate_of_id,
+        "in_reply_to": doc.in_reply_to_id,
+        "lines": [line_json(line) for line in (lines or [])],
         "refusal_reason": doc.refusal_reason,
         "notes": doc.notes,
         "attachments": [{"index": i, "name": a.name, "content_type": a.content_type, "size": a.size,

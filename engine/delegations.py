@@ -1,0 +1,92 @@
+"""Delegation (ủy quyền, Đ17.4): a leader lets a named person route, supervise, permit issue or sign."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import or_
+
+from engine import clock
+from engine.db import db
+from engine.errors import N_, Forbidden, NotFound
+from engine.models import Delegation, Role, User
+from engine.tx import transaction
+from engine.validation import Fields
+
+RIGHTS = ("route", "supervise", "issue", "sign")
+# Which user tasks each right covers (the task's BPMN id).
+RIGHT_TASKS = {"route": ("route",), "sign": ("sign",), "issue": ("sign",), "supervise": ()}
+
+
+def rights_for_task(task_name: str) -> tuple[str, ...]:
+    return tuple(r for r, names in RIGHT_TASKS.items() if task_name in names)
+
+
+def in_force(delegate: User, on: date | None = None):
+    """Delegations to ``delegate`` in force on ``on`` (today by default)."""
+    on = on or clock.today()
+    return (db.session.query(Delegation)
+            .filter(Delegation.delegate_id == delegate.id, Delegation.revoked_at.is_(None),
+                    Delegation.starts_on <= on, Delegation.ends_on >= on).all())
+
+
+def delegator_for(delegate: User, principal_id: int, task_name: str) -> User | None:
+    """The delegator ``principal_id`` if they delegated a right covering ``task_name`` to ``delegate``."""
+    wanted = set(rights_for_task(task_name))
+    for d in in_force(delegate):
+        if d.delegator_id == principal_id and wanted & set(d.rights) and d.delegator.active:
+            return d.delegator
+    return None
+
+
+def has_right(user: User, right: str) -> bool:
+    """True for leaders, and for people a leader delegated ``right`` to (in force today)."""
+    if user.has_role(Role.LEADER):
+        return True
+    return any(right in d.rights for d in in_force(user))
+
+
+def create(leader: User, data: dict) -> Delegation:
+    if not leader.has_role(Role.LEADER):
+        raise Forbidden(N_("Chỉ lãnh đạo Sở được ủy quyền."))
+    f = Fields(data)
+    delegate_ref = f.text("delegate", required=True, max_len=100)
+    starts_on = f.day("starts_on", required=True)
+    ends_on = f.day("ends_on", required=True)
+    rights = data.get("rights") if isinstance(data, dict) else None
+    if not isinstance(rights, list) or not rights or any(r not in RIGHTS for r in rights):
+        f.errors["rights"] = "Chọn ít nhất một quyền: " + ", ".join(RIGHTS)
+    delegate = None
+    if delegate_ref:
+        delegate = db.session.query(User).filter_by(username=delegate_ref.removeprefix("user:"),
+                                                    active=True).one_or_none()
+        if delegate is None or delegate.id == leader.id:
+            f.errors["delegate"] = "Người được ủy quyền không hợp lệ."
+    if starts_on and ends_on and ends_on < starts_on:
+        f.errors["ends_on"] = "Ngày kết thúc phải sau ngày bắt đầu."
+    if ends_on and ends_on < clock.today():
+        f.errors["ends_on"] = "Ngày kết thúc đã qua."
+    f.raise_if_errors()
+    with transaction():
+        delegation = Delegation(delegator_id=leader.id, delegate_id=delegate.id, starts_on=starts_on,
+                                ends_on=ends_on, rights=sorted(set(rights)), created_at=clock.now())
+        db.session.add(delegation)
+    return delegation
+
+
+def revoke(user: User, delegation_id: int) -> Delegation:
+    delegation = db.session.get(Delegation, delegation_id)
+    if delegation is None:
+        raise NotFound(N_("Không tìm thấy ủy quyền."))
+    if delegation.delegator_id != user.id and not user.has_role(Role.ADMIN):
+        raise Forbidden(N_("Chỉ người ủy quyền được thu hồi ủy quyền này."))
+    with transaction():
+        if delegation.revoked_at is None:
+            delegation.revoked_at = clock.now()
+    return delegation
+
+
+def listing(user: User) -> list[Delegation]:
+    return (db.session.query(Delegation)
+            .filter(or_(Delegation.delegator_id == user.id, Delegation.delegate_id == user.id))
+            .order_by(Delegation.id.desc()).all())
+

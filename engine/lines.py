@@ -1,0 +1,333 @@
+"""Routing and processing of an incoming document: one processing line per recipient.
+
+The leader's ``route`` names lead / coordinate / inform recipients (units or
+people). Each becomes a processing line with its own ``handle_line`` workflow:
+a unit head assigns specialists, the lead specialist processes (reply, file,
+report, forward), coordinating specialists contribute an opinion, informed
+recipients acknowledge.
+
+Closure rule: the document is completed when its lead line is done. Coordination
+still open at that moment is closed (its tasks cancelled) — the lead's result no
+longer waits for it — and that is recorded on the line and in the history.
+Acknowledgements of "inform" recipients stay open: reading is still useful.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from engine import clock, history, settings
+from engine.calendar_service import current_calendar
+from engine.db import db
+from engine.errors import N_
+from engine.models import Document, LineKind, LineStatus, ProcessingLine, Unit, User
+from engine.task_forms import form
+from engine.validation import Fields
+from engine.workflow import runtime
+from engine.workflow.operators import operator
+
+PROCESS_ACTIONS = ("reply", "file", "report", "forward")
+ACTION_LABELS = {"reply": N_("Dự thảo văn bản trả lời"), "file": N_("Lưu hồ sơ"),
+                 "report": N_("Báo cáo kết quả"), "forward": N_("Chuyển cán bộ khác xử lý"),
+                 "contributed": N_("Đã góp ý kiến"), "acknowledged": N_("Đã xem"),
+                 "closed": N_("Đóng khi văn bản hoàn thành")}
+
+
+# --- targets and deadlines --------------------------------------------------------------------
+
+def parse_target(ref) -> tuple[str, Unit | None, User | None]:
+    """``unit:<code>`` or ``user:<username>`` → (type, unit, user); ValueError when unknown."""
+    if not isinstance(ref, str) or ":" not in ref:
+        raise ValueError("phải có dạng unit:<mã> hoặc user:<tên đăng nhập>")
+    kind, _, value = ref.partition(":")
+    if kind == "unit":
+        unit = db.session.get(Unit, value)
+        if unit is None or unit.kind == "department":
+            raise ValueError(f"không có phòng, đơn vị {value}")
+        return "unit", unit, None
+    if kind == "user":
+        user = db.session.query(User).filter_by(username=value, active=True).one_or_none()
+        if user is None:
+            raise ValueError(f"không có người dùng {value}")
+        return "user", user.unit, user
+    raise ValueError("phải có dạng unit:<mã> hoặc user:<tên đăng nhập>")
+
+
+def deadline_from(value, *, start: datetime) -> datetime | None:
+    """A date (end of office hours that day) or a number of working days from ``start``."""
+    if value in (None, ""):
+        return None
+    calendar = current_calendar()
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        days = int(value)
+        if not 1 <= days <= 365:
+            raise ValueError("số ngày làm việc phải từ 1 đến 365")
+        return calendar.add_working_days(start, days)
+    from datetime import date
+
+    try:
+        day = date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError("hạn phải là ngày YYYY-MM-DD hoặc số ngày làm việc") from None
+    if day < start.date():
+        raise ValueError("hạn không được trước hôm nay")
+    return datetime.combine(day, calendar.day_end, tzinfo=clock.VN_TZ)
+
+
+def _targets(f: Fields, name: str, data: dict) -> list[str]:
+    value = data.get(name) or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        f.errors[name] = "Phải là danh sách người hoặc đơn vị."
+        return []
+    for ref in value:
+        try:
+            parse_target(ref)
+        except ValueError as exc:
+            f.errors[name] = f"{ref}: {exc}"
+    return value
+
+
+# --- forms ----------------------------------------------------------------------------------
+
+@form("route")
+def route_form(ctx, document: Document, data: dict) -> dict:
+    f = Fields(data)
+    lead = _targets(f, "lead", data)
+    coordinate = _targets(f, "coordinate", data)
+    inform = _targets(f, "inform", data)
+    instruction = f.text("instruction", max_len=4000)
+    if not f.errors.get("lead") and len(lead) != 1:
+        f.errors["lead"] = "Phải có đúng một đơn vị hoặc người chủ trì."
+    everyone = lead + coordinate + inform
+    if len(set(everyone)) != len(everyone):
+        f.errors["coordinate"] = "Một người hoặc đơn vị chỉ được chọn một lần."
+    now = ctx.when
+    deadline = None
+    try:
+        deadline = deadline_from(data.get("deadline"), start=now)
+    except ValueError as exc:
+        f.errors["deadline"] = str(exc)
+    f.raise_if_errors()
+    if deadline is None:
+        deadline = current_calendar().add_working_days(now, settings.get("DEFAULT_PROCESS_DAYS"))
+    lines = ([{"kind": LineKind.LEAD, "target": t} for t in lead]
+             + [{"kind": LineKind.COORDINATE, "target": t} for t in coordinate]
+             + [{"kind": LineKind.INFORM, "target": t} for t in inform])
+    return {"lines": lines, "instruction": instruction, "deadline_at": deadline.isoformat()}
+
+
+def line_of(ctx) -> ProcessingLine:
+    return db.session.query(ProcessingLine).filter_by(instance_id=ctx.task.instance_id).one()
+
+
+@form("assign")
+def assign_form(ctx, document: Document, data: dict) -> dict:
+    line = line_of(ctx)
+    f = Fields(data)
+    refs = data.get("assignees")
+    users: list[User] = []
+    if isinstance(refs, str):
+        refs = [r.strip() for r in refs.split(",") if r.strip()]
+    if not isinstance(refs, list) or not refs:
+        f.errors["assignees"] = "Chọn ít nhất một chuyên viên."
+    else:
+        for ref in refs:
+            user = db.session.query(User).filter_by(username=str(ref).removeprefix("user:"), active=True).one_or_none()
+            if user is None or user.unit_code != line.unit_code:
+                f.errors["assignees"] = f"{ref}: không thuộc {line.unit_code}."
+            elif user not in users:
+                users.append(user)
+    note = f.text("note", max_len=4000)
+    due = line.due_at
+    try:
+        chosen = deadline_from(data.get("deadline"), start=ctx.when)
+    except ValueError as exc:
+        f.errors["deadline"] = str(exc)
+        chosen = None
+    if chosen is not None:
+        if line.due_at and chosen > line.due_at:
+            f.errors["deadline"] = "Không được sau hạn lãnh đạo giao."
+        due = chosen
+    f.raise_if_errors()
+    return {"assignees": [u.username for u in users], "holder": users[0].username, "note": note,
+            "due": due.isoformat() if due else None}
+
+
+@form("process")
+def process_form(ctx, document: Document, data: dict) -> dict:
+    line = line_of(ctx)
+    f = Fields(data)
+    action = f.choice("action", PROCESS_ACTIONS, required=True)
+    note = f.text("note", max_len=4000)
+    result = {"action": action, "note": note}
+    if action == "forward":
+        ref = data.get("forward_to")
+        target = db.session.query(User).filter_by(username=str(ref or "").removeprefix("user:"),
+                                                  active=True).one_or_none()
+        if target is None:
+            f.errors["forward_to"] = "Chọn người nhận chuyển xử lý."
+        elif target.id == ctx.actor.id or target.id == line.holder_id:
+            f.errors["forward_to"] = "Không thể chuyển cho chính mình."
+        elif target.unit_code != line.unit_code:
+            f.errors["forward_to"] = "Chỉ chuyển trong phạm vi phòng, đơn vị của mình."
+        else:
+            result["holder"] = target.username
+    f.raise_if_errors()
+    return result
+
+
+@form("contribute")
+def contribute_form(ctx, document: Document, data: dict) -> dict:
+    f = Fields(data)
+    opinion = f.text("opinion", required=True, max_len=8000)
+    f.raise_if_errors()
+    return {"opinion": opinion}
+
+
+@form("acknowledge")
+def acknowledge_form(ctx, document: Document, data: dict) -> dict:
+    return {}
+
+
+# --- operators --------------------------------------------------------------------------------
+
+def _start_line(ctx, document: Document, line: ProcessingLine) -> None:
+    db.session.flush()
+    instance = runtime.start("handle_line", document, {
+        "document_id": document.id, "line_id": line.id, "kind": line.kind, "target_type": line.target_type,
+        "unit": line.unit_code, "holder": line.holder.username if line.holder else None,
+        "due": line.due_at.isoformat() if line.due_at else None, "urgency": document.urgency,
+    }, ctx)
+    line.instance_id = instance.id
+
+
+def _describe(line: ProcessingLine) -> str:
+    who = line.holder.full_name if line.target_type == "user" and line.holder else (
+        db.session.get(Unit, line.unit_code).name if line.unit_code else "")
+    return f"{LineKind.LABELS[line.kind]}: {who}"
+
+
+@operator("lines/open", "Mở các dòng xử lý theo phân công của lãnh đạo")
+def open_lines(ctx, lines=(), instruction=None, deadline_at=None, **_params) -> dict:
+    document = ctx.document
+    now = ctx.when
+    due = datetime.fromisoformat(deadline_at) if deadline_at else None
+    created = []
+    for spec in lines:
+        target_type, unit, user = parse_target(spec["target"])
+        kind = spec["kind"]
+        line = ProcessingLine(
+            document_id=document.id, kind=kind, target_type=target_type, unit_code=unit.code if unit else None,
+            holder_id=user.id if user else None, instruction=instruction, started_at=now,
+            held_since=now if user else None,
+            status=LineStatus.IN_PROGRESS if user else LineStatus.WAITING,
+            due_at=None if kind == LineKind.INFORM else due,
+            created_by_id=ctx.actor.id if ctx.actor else None)
+        line.holder = user
+        db.session.add(line)
+        created.append(line)
+    if due and document.due_on is None:
+        document.due_on = due.date()
+    history.set_status(document, "routed", ctx, action="routed",
+                       note="; ".join(_describe(line) for line in created)
+                       + (f". Ý kiến chỉ đạo: {instruction}" if instruction else ""))
+    for line in created:
+        _start_line(ctx, document, line)
+    if any(line.kind == LineKind.LEAD and line.target_type == "user" for line in created):
+        history.set_status(document, "in_progress", ctx, action="in_progress")
+    return {"line_ids": [line.id for line in created]}
+
+
+def _line(line_id) -> ProcessingLine:
+    line = db.session.get(ProcessingLine, int(line_id))
+    if line is None:
+        raise LookupError(f"processing line {line_id} does not exist")
+    return line
+
+
+def _user(username) -> User:
+    return db.session.query(User).filter_by(username=username).one()
+
+
+@operator("line/assign", "Ghi nhận phân công chuyên viên của lãnh đạo phòng")
+def assign_line(ctx, line_id=None, assignees=(), note=None, **_params) -> dict:
+    line = _line(line_id)
+    document = ctx.document
+    people = [_user(name) for name in assignees]
+    line.holder, line.holder_id = people[0], people[0].id
+    line.status, line.held_since = LineStatus.IN_PROGRESS, ctx.when
+    history.record(document, "assigned", ctx,
+                   note=f"{LineKind.LABELS[line.kind]} — giao {', '.join(p.full_name for p in people)}"
+                   + (f": {note}" if note else ""))
+    for extra in people[1:]:
+        child = ProcessingLine(document_id=document.id, parent_id=line.id, kind=LineKind.COORDINATE,
+                               target_type="user", unit_code=extra.unit_code, holder_id=extra.id,
+                               status=LineStatus.IN_PROGRESS, instruction=note, started_at=ctx.when,
+                               held_since=ctx.when, due_at=line.due_at,
+                               created_by_id=ctx.actor.id if ctx.actor else None)
+        child.holder = extra
+        db.session.add(child)
+        _start_line(ctx, document, child)
+    if line.kind == LineKind.LEAD and line.parent_id is None and document.status == "routed":
+        history.set_status(document, "in_progress", ctx, action="in_progress")
+    return {"holder": people[0].username}
+
+
+@operator("line/forward", "Chuyển dòng xử lý cho cán bộ khác")
+def forward_line(ctx, line_id=None, to=None, note=None, **_params) -> dict:
+    line = _line(line_id)
+    target = _user(to)
+    previous = line.holder.full_name if line.holder else ""
+    line.holder, line.holder_id, line.held_since = target, target.id, ctx.when
+    history.record(ctx.document, "forwarded", ctx,
+                   note=f"{previous} → {target.full_name}" + (f": {note}" if note else ""))
+    return {"holder": target.username}
+
+
+@operator("document/start_reply", "Tạo dự thảo văn bản đi trả lời, gắn với văn bản đến")
+def start_reply(ctx, line_id=None, note=None, **_params) -> dict:
+    from engine import outgoing
+
+    line = _line(line_id)
+    reply = outgoing.start_reply(ctx, ctx.document, note=note)
+    line.reply_document_id = reply.id
+    return {"reply_document_id": reply.id}
+
+
+@operator("line/finish", "Kết thúc dòng xử lý; dòng chủ trì xong thì văn bản hoàn thành")
+def finish_line(ctx, line_id=None, result=None, note=None, **_params) -> dict:
+    line = _line(line_id)
+    document = ctx.document
+    line.status, line.finished_at, line.result, line.note = LineStatus.DONE, ctx.when, result, note
+    history.record(document, f"line_{result}", ctx, note=note or None,
+                   details={"line_id": line.id, "kind": line.kind})
+    if line.kind == LineKind.LEAD and line.parent_id is None:
+        closed = close_open_coordination(ctx, document, exclude=line.id)
+        history.set_status(document, "completed", ctx, action="completed",
+                           note=(f"Đóng {closed} dòng phối hợp chưa hoàn thành." if closed else None))
+    return {"status": line.status}
+
+
+def close_open_coordination(ctx, document: Document, *, exclude: int) -> int:
+    """Close the coordination lines still open when the lead line is done (see module doc)."""
+    from engine.models import WorkflowInstance
+
+    lines = (db.session.query(ProcessingLine)
+             .filter(ProcessingLine.document_id == document.id, ProcessingLine.id != exclude,
+                     ProcessingLine.kind == LineKind.COORDINATE,
+                     ProcessingLine.status.in_(LineStatus.OPEN)).all())
+    for line in lines:
+        line.status, line.finished_at, line.result = LineStatus.CLOSED, ctx.when, "closed"
+        if line.instance_id:
+            instance = db.session.get(WorkflowInstance, line.instance_id)
+            if instance.status == "running":
+                runtime.cancel(instance, runtime.RunContext(actor=ctx.actor, on_behalf_of=ctx.on_behalf_of,
+                                                            at=ctx.at, document=document))
+    return len(lines)
+
+
+def lines_of(document: Document) -> list[ProcessingLine]:
+    return (db.session.query(ProcessingLine).filter_by(document_id=document.id)
+            .order_by(ProcessingLine.parent_id.isnot(None), ProcessingLine.id).all())
+
