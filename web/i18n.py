@@ -9,7 +9,9 @@ from flask_babel import gettext
 from engine import clock, history
 from engine.errors import N_
 from engine.doctypes import type_name
+from engine.lines import ACTION_LABELS
 from engine.models.documents import Status, Urgency
+from engine.models.processing import LineKind, LineStatus
 from engine.models.org import Role
 
 LANGUAGES = ("vi", "en")
@@ -18,6 +20,10 @@ LANGUAGES = ("vi", "en")
 DIAGRAM_TEXT = (
     N_("Kiểm tra, tiếp nhận văn bản đến"),
     N_("Phân công xử lý văn bản đến"),
+    N_("Phân công chuyên viên xử lý"),
+    N_("Nhận để biết"),
+    N_("Xử lý văn bản (chủ trì)"),
+    N_("Góp ý kiến phối hợp"),
 )
 
 
@@ -49,6 +55,43 @@ def format_date(value) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def late_by(line) -> str:
+    """How late a processing line is (or was), e.g. '2 ngày 3 giờ'."""
+    end = line.finished_at or clock.now()
+    seconds = int((end - line.due_at).total_seconds())
+    days, rest = divmod(max(seconds, 0), 86400)
+    hours, rest = divmod(rest, 3600)
+    if days:
+        return gettext("%(d)s ngày %(h)s giờ", d=days, h=hours)
+    if hours:
+        return gettext("%(h)s giờ %(m)s phút", h=hours, m=rest // 60)
+    return gettext("%(m)s phút", m=rest // 60)
+
+
+def unit_name(code: str | None) -> str:
+    from engine.db import db
+    from engine.models import Unit
+
+    unit = db.session.get(Unit, code) if code else None
+    return unit.name if unit else (code or "")
+
+
+def _can_supervise() -> bool:
+    from flask_login import current_user
+
+    from engine import delegations
+
+    return current_user.is_authenticated and delegations.has_right(current_user, "supervise")
+
+
+def _unread():
+    from flask_login import current_user
+
+    from engine.notify import unread
+
+    return unread(current_user) if current_user.is_authenticated else []
+
+
 def error_text(error) -> str:
     """A DomainError's message in the current language."""
     return gettext(error.message, **error.params) if error.params else gettext(error.message)
@@ -66,6 +109,13 @@ def init_i18n(app, babel) -> None:
         role_label=lambda r: gettext(Role.LABELS.get(r, r)),
         type_name=lambda t: gettext(type_name(t)),
         action_label=lambda a: gettext(history.action_label(a)),
+        line_kind_label=lambda k: gettext(LineKind.LABELS.get(k, k)),
+        line_status_label=lambda s: gettext(LineStatus.LABELS.get(s, s)),
+        line_result_label=lambda r: gettext(ACTION_LABELS.get(r, r)),
+        unit_name=unit_name,
+        can_supervise=_can_supervise,
+        unread_notifications=_unread,
+        late_by=late_by,
         now=clock.now,
         current_lang=select_locale,
     )

@@ -5,12 +5,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from engine import documents, incoming, tasks
+from engine import delegations, documents, handover, incoming, lines, overview, tasks
 from engine.db import db
 from engine.doctypes import DOC_TYPES
 from engine.errors import DomainError, DuplicateSuspected
-from engine.models import Document, Role, User
+from engine.models import Document, ProcessingLine, Role, Unit, User
 from engine.models.documents import Status, Urgency
+from engine.validation import Fields
 from engine.uploads import Upload
 from web.api import attachment_response
 from web.i18n import error_text
@@ -24,11 +25,54 @@ def home():
     return redirect(url_for("pages.inbox"))
 
 
+LIST_FIELDS = {"lead", "coordinate", "inform", "assignees"}
+
+
+def form_data(form) -> dict:
+    """Form fields as the engine expects them: lists for multi-selects, one deadline field."""
+    data = {}
+    for key in form.keys():
+        if key == "csrf_token":
+            continue
+        values = [v for v in form.getlist(key) if v != ""]
+        data[key] = values if key in LIST_FIELDS else (values[0] if values else "")
+    days, day = data.pop("deadline_days", ""), data.pop("deadline_date", "")
+    if days or day:
+        data["deadline"] = days or day
+    return data
+
+
 @bp.route("/inbox")
 @login_required
 def inbox():
-    items = tasks.inbox_query(current_user).limit(200).all()
-    return render_template("inbox.html", items=items)
+    args = request.args
+    f = Fields(args.to_dict())
+    flt = tasks.InboxFilter(view=f.choice("view", tasks.VIEWS), urgency=f.choice("urgency", Urgency.ALL),
+                            doc_type=f.choice("doc_type", list(DOC_TYPES)), sender=f.text("sender", max_len=200),
+                            q=f.text("q", max_len=200), received_from=f.day("received_from"),
+                            received_to=f.day("received_to"))
+    try:
+        flt.page = max(int(args.get("page", 1)), 1)
+    except ValueError:
+        flt.page = 1
+    if f.errors:
+        flash(gettext("Bộ lọc không hợp lệ: %(fields)s", fields=", ".join(f.errors)), "error")
+    items, total = tasks.inbox_page(current_user, flt)
+    pages = max((total + flt.per_page - 1) // flt.per_page, 1)
+    return render_template("inbox.html", items=items, total=total, flt=flt, pages=pages,
+                           counts=tasks.counts(current_user), doc_types=DOC_TYPES, urgencies=Urgency.LABELS,
+                           args={k: v for k, v in args.items() if k != "page"})
+
+
+@bp.route("/tasks/<task_id>/claim", methods=["POST"])
+@login_required
+def claim(task_id: str):
+    try:
+        tasks.claim(task_id, current_user)
+        flash(gettext("Đã nhận công việc."), "success")
+    except DomainError as error:
+        flash(error_text(error), "error")
+    return redirect(url_for("pages.inbox", view="mine"))
 
 
 @bp.route("/documents")
@@ -41,10 +85,13 @@ def document_list():
     direction = request.args.get("direction") or None
     status = request.args.get("status") or None
     q = request.args.get("q") or None
-    items, total = documents.search(current_user, direction=direction, status=status, q=q, page=page)
+    unit, state = request.args.get("unit") or None, request.args.get("state") or None
+    items, total = documents.search(current_user, direction=direction, status=status, q=q, unit=unit,
+                                    state=state, page=page)
     pages = max((total + documents.PAGE_SIZE - 1) // documents.PAGE_SIZE, 1)
     return render_template("documents.html", items=items, total=total, page=page, pages=pages,
-                           q=q or "", direction=direction or "", status=status or "",
+                           q=q or "", direction=direction or "", status=status or "", unit=unit or "",
+                           state=state or "",
                            statuses=Status.INCOMING + Status.OUTGOING)
 
 
@@ -83,7 +130,25 @@ def new_incoming():
 def document(document_id: int):
     doc = documents.get_visible(current_user, document_id)
     return render_template("document.html", doc=doc, open_tasks=tasks.open_tasks(doc),
-                           can_act=_actionable(doc), duplicate_of=_get(doc.duplicate_of_id))
+                           can_act=_actionable(doc), duplicate_of=_get(doc.duplicate_of_id),
+                           lines=lines.lines_of(doc), replies=_replies(doc), in_reply_to=_get(doc.in_reply_to_id),
+                           can_urge=delegations.has_right(current_user, "supervise"))
+
+
+def _replies(doc):
+    return db.session.query(Document).filter_by(in_reply_to_id=doc.id).all()
+
+
+@bp.route("/documents/<int:document_id>/urge", methods=["POST"])
+@login_required
+def urge(document_id: int):
+    doc = documents.get_visible(current_user, document_id)
+    try:
+        count = overview.urge(current_user, doc, {"note": request.form.get("note", "")})
+        flash(gettext("Đã đôn đốc %(count)s người đang giữ văn bản.", count=count), "success")
+    except DomainError as error:
+        flash(error_text(error), "error")
+    return redirect(url_for("pages.document", document_id=doc.id))
 
 
 def _get(document_id):
@@ -113,9 +178,9 @@ def task_form(task_id: str):
     task = tasks.get_task(task_id)
     doc = documents.get_visible(current_user, task.document_id)
     errors, suspected = {}, None
-    form = request.form.to_dict()
+    form = form_data(request.form)
     if request.method == "POST":
-        data = {k: v for k, v in form.items() if k != "csrf_token"}
+        data = dict(form)
         try:
             tasks.complete(task.id, current_user, data)
         except DuplicateSuspected as error:
@@ -133,7 +198,81 @@ def task_form(task_id: str):
     matches = []
     if suspected:
         matches = [(_get(m["id"]), m["reason"]) for m in suspected.details.get("matches", [])]
+    line = db.session.query(ProcessingLine).filter_by(instance_id=task.instance_id).one_or_none()
     return render_template([template, "tasks/generic.html"], task=task, doc=doc, form=form, errors=errors,
-                           leaders=_leaders(), matches=matches,
+                           leaders=_leaders(), matches=matches, line=line, lines=lines.lines_of(doc),
+                           units=_units(), people=_people(), colleagues=_colleagues(line),
                            can_act=task.id in _actionable(doc) and task.status == "open"), \
         (422 if errors or suspected else 200)
+
+
+def _units():
+    return db.session.query(Unit).filter(Unit.kind != "department").order_by(Unit.position).all()
+
+
+def _people():
+    return (db.session.query(User).filter(User.active.is_(True))
+            .filter(~User.role_rows.any(role=Role.ADMIN)).order_by(User.unit_code, User.full_name).all())
+
+
+def _colleagues(line):
+    if line is None or not line.unit_code:
+        return []
+    return (db.session.query(User).filter_by(unit_code=line.unit_code, active=True)
+            .order_by(User.full_name).all())
+
+
+@bp.route("/overview")
+@login_required
+def unit_overview():
+    rows = overview.unit_overview(current_user)
+    return render_template("overview.html", rows=rows, states=overview.STATES)
+
+
+@bp.route("/delegations", methods=["GET", "POST"])
+@login_required
+def delegation_page():
+    form = form_data(request.form) if request.method == "POST" else {}
+    errors = {}
+    if request.method == "POST":
+        data = {"delegate": form.get("delegate"), "starts_on": form.get("starts_on"),
+                "ends_on": form.get("ends_on"), "rights": request.form.getlist("rights")}
+        try:
+            delegations.create(current_user, data)
+            flash(gettext("Đã ủy quyền."), "success")
+            return redirect(url_for("pages.delegation_page"))
+        except DomainError as error:
+            flash(error_text(error), "error")
+            errors = error.details
+    return render_template("delegations.html", items=delegations.listing(current_user), form=form,
+                           errors=errors, people=_people(), rights=delegations.RIGHTS,
+                           in_force={d.id for d in delegations.in_force(current_user)})
+
+
+@bp.route("/delegations/<int:delegation_id>/revoke", methods=["POST"])
+@login_required
+def revoke_delegation(delegation_id: int):
+    try:
+        delegations.revoke(current_user, delegation_id)
+        flash(gettext("Đã thu hồi ủy quyền."), "success")
+    except DomainError as error:
+        flash(error_text(error), "error")
+    return redirect(url_for("pages.delegation_page"))
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@login_required
+def admin_users():
+    if not current_user.has_role(Role.ADMIN):
+        abort(403)
+    if request.method == "POST":
+        try:
+            moved = handover.handover(current_user, request.form.get("username", ""),
+                                      request.form.get("successor", ""))
+            flash(gettext("Đã bàn giao: %(tasks)s công việc, %(lines)s dòng xử lý, %(drafts)s dự thảo.",
+                          **moved), "success")
+        except DomainError as error:
+            flash(error_text(error), "error")
+        return redirect(url_for("pages.admin_users"))
+    users = db.session.query(User).order_by(User.active.desc(), User.unit_code, User.username).all()
+    return render_template("admin_users.html", users=users)
