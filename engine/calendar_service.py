@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Date, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine import settings
+from engine.clock import VN_TZ
 from engine.db import db
 from engine.workcalendar import WorkCalendar, expression_functions
 
@@ -52,6 +53,19 @@ def current_calendar() -> WorkCalendar:
     return calendar
 
 
+def reminder_moment(calendar: WorkCalendar, due: datetime) -> datetime:
+    """Start of office hours on the working day before ``due``'s day (when a reminder is useful)."""
+    day = due.astimezone(VN_TZ).date() - timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day -= timedelta(days=1)
+    return datetime.combine(day, calendar.day_start, tzinfo=VN_TZ)
+
+
 def expression_calendar_functions() -> dict:
     """Calendar functions for diagram expressions, returning ISO strings with +07:00."""
-    return expression_functions(current_calendar())
+    calendar = current_calendar()
+
+    def reminder_before(due_iso: str) -> str:
+        return reminder_moment(calendar, datetime.fromisoformat(str(due_iso))).isoformat()
+
+    return {**expression_functions(calendar), "reminder_before": reminder_before}

@@ -42,6 +42,7 @@ DEMO_USERS = [
     ("cv.ldvl", "Hoàng Thị Lan", "Chuyên viên", "ldvl", [Role.SPECIALIST]),
     ("tp.ncc", "Võ Văn Dũng", "Trưởng phòng Người có công", "ncc", [Role.UNIT_HEAD]),
     ("cv.ncc", "Đặng Thị Mai", "Chuyên viên", "ncc", [Role.SPECIALIST]),
+    ("tp.vp", "Trương Công Bình", "Chánh Văn phòng Sở", "vp", [Role.UNIT_HEAD]),
     ("quytrinh", "Bùi Quốc Huy", "Chuyên viên Văn phòng", "vp", [Role.PROCESS_OWNER]),
     ("quantri", "Ngô Thanh Tùng", "Quản trị hệ thống", "vp", [Role.ADMIN]),
 ]

@@ -26,7 +26,20 @@ ACTION_LABELS = {
     "reply_drafted": N_("Tạo dự thảo trả lời"),
     "draft_created": N_("Tạo dự thảo"),
     "urged": N_("Đôn đốc xử lý"),
+    "escalated": N_("Báo quá hạn"),
     "handover": N_("Bàn giao công việc"),
+    # outgoing documents (engine/outgoing.py)
+    "draft_updated": N_("Sửa dự thảo"),
+    "draft_file_added": N_("Tải lên tệp dự thảo"),
+    "submitted": N_("Trình dự thảo"),
+    "returned": N_("Trả lại dự thảo"),
+    "returned_review": N_("Lãnh đạo phòng trả lại dự thảo"),
+    "returned_sign": N_("Lãnh đạo Sở trả lại dự thảo"),
+    "approved": N_("Duyệt dự thảo"),
+    "signed": N_("Ký số (lãnh đạo)"),
+    "issued": N_("Ban hành: cấp số, ngày, ký số cơ quan"),
+    "sent": N_("Gửi văn bản"),
+    "received_internal": N_("Nhận văn bản nội bộ"),
 }
 
 

@@ -31,3 +31,15 @@ def similarity(a: str, b: str) -> float:
     from difflib import SequenceMatcher
 
     return SequenceMatcher(None, fold(a).split(), fold(b).split()).ratio()
+
+
+def duration_vi(seconds: float) -> str:
+    """A duration in Vietnamese words, e.g. '2 ngày 3 giờ', '45 phút'."""
+    seconds = max(int(seconds), 0)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    if days:
+        return f"{days} ngày {hours} giờ"
+    if hours:
+        return f"{hours} giờ {rest // 60} phút"
+    return f"{rest // 60} phút"

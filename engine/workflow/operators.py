@@ -14,7 +14,7 @@ OPERATORS: dict[str, Callable] = {}
 DESCRIPTIONS: dict[str, str] = {}
 
 # Domain modules that register operators; imported once, lazily, to avoid import cycles.
-_PROVIDERS = ("engine.incoming", "engine.lines", "engine.outgoing")
+_PROVIDERS = ("engine.incoming", "engine.lines", "engine.outgoing", "engine.escalation")
 
 
 def operator(name: str, description: str):

@@ -7,7 +7,8 @@ inbox rows and history change together or not at all.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable
 from datetime import datetime, timezone
 from uuid import UUID
 
@@ -51,17 +52,29 @@ class RunContext:
     entered_late: bool = False
     document: Document | None = None
     task: InboxTask | None = None  # the user task being completed, if any
+    instance: WorkflowInstance | None = None  # the instance whose engine is running
+    # Transient values for operators that must never reach the serialized workflow state,
+    # e.g. an unlocked signing key (the PIN typed at signing time). Lives for one request.
+    secrets: dict = field(default_factory=dict)
+    # Lets an operator bring the inbox rows up to date mid-run (a step may become ready and be
+    # escalated within one engine pass, before the run's own inbox refresh).
+    refresh_inbox: Callable[[], object] | None = None
 
     @property
     def when(self) -> datetime:
         return self.at or clock.now()
 
 
+def now_iso() -> str:
+    """The app clock's current time as an ISO string with +07:00 (for timer expressions)."""
+    return clock.now().isoformat()
+
+
 def expression_functions() -> dict:
     """Plain functions visible to diagram expressions (timers, gateways, parameters)."""
     from engine.calendar_service import expression_calendar_functions
 
-    return expression_calendar_functions()
+    return {**expression_calendar_functions(), "now_iso": now_iso}
 
 
 class QOfficeScriptEngine(PythonScriptEngine):
@@ -84,6 +97,9 @@ class Loaded:
     workflow: BpmnWorkflow
     ctx: RunContext
 
+    def __post_init__(self):
+        self.ctx.refresh_inbox = lambda: sync_inbox(self)
+
 
 def _diagram_error(exc: Exception) -> WorkflowFailure:
     return WorkflowFailure(N_("Lỗi trong sơ đồ quy trình: %(detail)s"), params={"detail": str(exc)[:300]})
@@ -104,6 +120,7 @@ def start(process_id: str, document: Document, data: dict, ctx: RunContext) -> W
     instance.process_version = version
     db.session.add(instance)
     db.session.flush()
+    ctx.instance = instance
     loaded = Loaded(instance, wf, ctx)
     advance(loaded)
     save(loaded)
@@ -119,20 +136,34 @@ def load(instance: WorkflowInstance, ctx: RunContext) -> Loaded:
     SERIALIZER.migrate(dct)
     wf = SERIALIZER.from_dict(dct)
     ctx.document = ctx.document or instance.document
+    ctx.instance = instance
     wf.script_engine = QOfficeScriptEngine(ctx)
     return Loaded(instance, wf, ctx)
 
 
+MAX_ROUNDS = 100  # bounds the catch-up of a cycle timer after a long downtime
+
+
 def advance(loaded: Loaded) -> None:
-    """Run engine steps, fire due timers, and refresh the inbox rows."""
+    """Run engine steps and fire due timers until only user tasks and future timers remain.
+
+    Inbox rows are refreshed between rounds, so a step escalated in the same pass in which it
+    became ready (a deadline already past) is found open. A cycle timer that fell behind during
+    downtime catches up within this one call; its escalations are keyed per day, so that is
+    one email, never a burst.
+    """
     wf = loaded.workflow
     try:
         wf.do_engine_steps()
-        wf.refresh_timers()
-        wf.do_engine_steps()
+        sync_inbox(loaded)
+        for _ in range(MAX_ROUNDS):
+            wf.refresh_timers()
+            if not wf.get_tasks(state=TaskState.READY, manual=False):
+                break
+            wf.do_engine_steps()
+            sync_inbox(loaded)
     except (SpiffWorkflowException, DiagramCodeError, LookupError) as exc:
         raise _diagram_error(exc) from exc
-    sync_inbox(loaded)
 
 
 def cancel(instance: WorkflowInstance, ctx: RunContext) -> None:

@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): each module has run(workdir) that prints its figures."""

@@ -1,0 +1,164 @@
+"""Deadline reminders, escalations and urgent notices called from diagram timers and flows.
+
+Operators (allow-listed for diagrams):
+- ``escalation/escalate(step, audience)``: the user task ``step`` of this instance is late;
+  email the audience once per day (key: document, task, date, recipient) and say whether the
+  step is still open, so a diagram loop can repeat each working morning and stop when done.
+- ``escalation/remind(step)``: a reminder before the deadline to whoever holds the step.
+- ``notify/people(audience, kind)``: an immediate notice, e.g. an urgent arrival.
+
+Audience names: assignee, leaders, unit_head (of the unit holding the step), clerks,
+office_chief (head of the Văn phòng), or ``user:<username>``.
+
+Repeats are modelled in the diagrams as a cycle timer each working morning; a cycle catches
+up one firing per sweep after downtime, and the per-day key below makes those one email.
+"""
+from __future__ import annotations
+
+from engine import clock, settings
+from engine.db import db
+from engine.models import Document, InboxTask, ProcessingLine, Role, Unit, User, UserRole
+from engine.models.documents import Urgency
+from engine.notify import document_link, notify
+from engine.text import duration_vi
+from engine.workflow.operators import operator
+
+OFFICE_UNIT = "vp"
+
+
+def _with_role(role: str, unit: str | None = None) -> list[User]:
+    query = db.session.query(User).join(UserRole).filter(User.active.is_(True), UserRole.role == role)
+    if unit:
+        query = query.filter(User.unit_code == unit)
+    return query.order_by(User.id).all()
+
+
+def _holder_unit(task: InboxTask | None, document: Document) -> str | None:
+    if task is not None and task.unit_code:
+        return task.unit_code
+    if task is not None and task.assignee is not None:
+        return task.assignee.unit_code
+    line = (db.session.query(ProcessingLine)
+            .filter_by(document_id=document.id, kind="lead", parent_id=None).first())
+    return line.unit_code if line else None
+
+
+def audience_users(names, task: InboxTask | None, document: Document) -> list[User]:
+    """Resolve audience names to people (duplicates removed later by notify)."""
+    people: list[User] = []
+    for name in names or ():
+        if isinstance(name, str) and name.startswith("user:"):
+            person = db.session.query(User).filter_by(username=name[5:], active=True).one_or_none()
+            people += [person] if person else []
+        elif name == "assignee" and task is not None:
+            people += [task.assignee] if task.assignee else _with_role(task.role, task.unit_code)
+        elif name == "leaders":
+            people += _with_role(Role.LEADER)
+        elif name == "unit_head":
+            unit = _holder_unit(task, document)
+            if unit and unit != settings.get("ORG_CODE"):
+                people += _with_role(Role.UNIT_HEAD, unit)
+        elif name == "clerks":
+            people += _with_role(Role.CLERK)
+        elif name == "office_chief":
+            people += _with_role(Role.UNIT_HEAD, OFFICE_UNIT)
+        else:
+            raise LookupError(f"unknown audience '{name}'")
+    return people
+
+
+def _open_task(ctx, step: str) -> InboxTask | None:
+    if ctx.refresh_inbox is not None:
+        ctx.refresh_inbox()
+    return (db.session.query(InboxTask)
+            .filter_by(instance_id=ctx.instance.id, name=step, status="open").first())
+
+
+def _holder_text(task: InboxTask) -> str:
+    if task.assignee is not None:
+        return f"{task.assignee.full_name} ({task.assignee.unit.name})"
+    if task.unit_code:
+        unit = db.session.get(Unit, task.unit_code)
+        return unit.name if unit else task.unit_code
+    return Role.LABELS.get(task.role, task.role)
+
+
+def describe(document: Document) -> str:
+    return "\n".join(filter(None, [
+        f"Văn bản: {document.number_notation or '(chưa có số)'}"
+        + (f" — số đến {document.incoming_number}/{document.register_year}" if document.incoming_number else ""),
+        f"Trích yếu: {document.subject}",
+        f"Cơ quan gửi: {document.sender_org_name}" if document.sender_org_name else None,
+        f"Mức độ khẩn: {Urgency.LABELS.get(document.urgency)}" if document.urgency != "normal" else None,
+    ]))
+
+
+@operator("escalation/escalate", "Báo quá hạn cho lãnh đạo và người liên quan (mỗi ngày một lần)")
+def escalate(ctx, step: str = "", audience=("leaders", "unit_head", "assignee"), **_params) -> dict:
+    task = _open_task(ctx, step)
+    if task is None:
+        return {"open": False, "sent": 0}
+    document = ctx.document
+    now = ctx.when
+    from engine.calendar_service import current_calendar
+
+    if not current_calendar().is_working_day(now.date()):
+        return {"open": True, "sent": 0}  # the daily repeat skips weekends and holidays
+    late = duration_vi((now - task.due_at).total_seconds()) if task.due_at else ""
+    subject = f"[Quá hạn] {task.title}: {document.number_notation or document.subject[:60]}"
+    body = "\n".join([
+        "Kính gửi lãnh đạo và các đồng chí liên quan,", "",
+        f"Bước «{task.title}» của văn bản sau đã quá hạn xử lý.", "",
+        describe(document),
+        f"Đang giữ: {_holder_text(task)}",
+        f"Hạn xử lý: {task.due_at.strftime('%H:%M ngày %d/%m/%Y') if task.due_at else '—'}",
+        f"Đã quá hạn: {late}" if late else "",
+        f"Xem văn bản: {document_link(document)}", "",
+        "Thư tự động từ hệ thống Q-Office.",
+    ])
+    sent = notify(audience_users(audience, task, document), document, "escalation", subject, body,
+                  key=f"escalate:{document.id}:{task.id}:{now.date().isoformat()}")
+    from engine import history
+
+    if sent:
+        history.record(document, "escalated", ctx, note=f"{task.title}: báo quá hạn tới {sent} người")
+    return {"open": True, "sent": sent}
+
+
+@operator("escalation/remind", "Nhắc hạn trước một ngày làm việc")
+def remind(ctx, step: str = "", **_params) -> dict:
+    task = _open_task(ctx, step)
+    if task is None:
+        return {"open": False, "sent": 0}
+    document = ctx.document
+    subject = f"[Sắp đến hạn] {task.title}: {document.number_notation or document.subject[:60]}"
+    body = "\n".join([f"Bước «{task.title}» sắp đến hạn.", "", describe(document),
+                      f"Hạn xử lý: {task.due_at.strftime('%H:%M ngày %d/%m/%Y') if task.due_at else '—'}",
+                      f"Xem văn bản: {document_link(document)}"])
+    sent = notify(audience_users(("assignee",), task, document), document, "reminder", subject, body,
+                  key=f"remind:{document.id}:{task.id}")
+    return {"open": True, "sent": sent}
+
+
+NOTICES = {
+    "urgent_arrival": ("[{urgency}] Văn bản đến cần trình ngay: {title}",
+                       "Văn bản đến mức độ {urgency} vừa được tiếp nhận, cần kiểm tra, trình và phân công ngay."),
+    "urgent_issue": ("[{urgency}] Văn bản đã ký cần phát hành ngay: {title}",
+                     "Văn bản mức độ {urgency} đã được lãnh đạo ký số, cần ban hành và gửi ngay."),
+}
+
+
+@operator("notify/people", "Thông báo ngay cho người liên quan (văn bản khẩn)")
+def notify_people(ctx, audience=(), kind: str = "", **_params) -> dict:
+    document = ctx.document
+    if kind not in NOTICES:
+        raise LookupError(f"unknown notice '{kind}'")
+    title = document.number_notation or document.subject[:80]
+    urgency = Urgency.LABELS.get(document.urgency, document.urgency).upper()
+    subject_tpl, lead = NOTICES[kind]
+    subject = subject_tpl.format(urgency=urgency, title=title)
+    body = "\n".join([lead.format(urgency=urgency), "", describe(document), f"Xem văn bản: {document_link(document)}",
+                      f"Thời điểm: {clock.now().strftime('%H:%M ngày %d/%m/%Y')}"])
+    sent = notify(audience_users(audience, None, document), document, kind, subject, body,
+                  key=f"{kind}:{document.id}")
+    return {"sent": sent}
