@@ -6,6 +6,7 @@ never modules (a module in globals would be a way out).
 """
 from __future__ import annotations
 
+import ast
 from functools import lru_cache
 
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec, safe_builtins
@@ -38,6 +39,13 @@ class DiagramCodeError(ValueError):
 @lru_cache(maxsize=2048)
 def compile_code(source: str, mode: str):
     """Compile diagram code ('eval' or 'exec') under RestrictedPython; raise DiagramCodeError."""
+    try:
+        tree = ast.parse(source, mode=mode)
+    except SyntaxError as exc:
+        raise DiagramCodeError(f"lỗi cú pháp: {exc.msg}") from None
+    if any(isinstance(node, (ast.Import, ast.ImportFrom)) for node in ast.walk(tree)):
+        # No module is ever available to diagram code; say so at upload rather than at run time.
+        raise DiagramCodeError("mã trong sơ đồ không được import")
     result = (compile_restricted_eval if mode == "eval" else compile_restricted_exec)(source)
     if result.errors or result.code is None:
         raise DiagramCodeError("; ".join(result.errors) or "không biên dịch được")

@@ -1,0 +1,84 @@
+"""Inbox query time with 50,000 documents (issue 3): views, filters, search, counts.
+
+Documents and inbox rows are bulk-inserted (the query reads rows, not workflow state): 50,000
+incoming documents, each with the verify and route tasks closed and one open task for one in ten.
+"""
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from bench.common import make_app
+from bench.timing import measure
+
+DOCUMENTS = 50_000
+
+
+def populate(db, rng):
+    from engine import clock
+    from engine.models import Document, InboxTask, User, WorkflowInstance
+    from engine.text import fold
+
+    users = {u.username: u for u in db.session.query(User)}
+    open_roles = [("route", "leader", None, users["giamdoc"].id), ("assign", "unit_head", "ldvl", None),
+                  ("assign", "unit_head", "ncc", None), ("process", "specialist", "ldvl", users["cv.ldvl"].id),
+                  ("verify", "clerk", None, None)]
+    senders = ["UBND tỉnh Quảng Nam", "Bộ Lao động - Thương binh và Xã hội", "Sở Tài chính", "Sở Y tế",
+               "UBND huyện Duy Xuyên", "Văn phòng Chính phủ"]
+    topics = ["chi trả trợ cấp", "đào tạo nghề", "người có công", "bảo trợ xã hội", "lao động việc làm",
+              "phòng chống tệ nạn", "kế hoạch tài chính", "Đà Nẵng", "thanh tra"]
+    now = clock.now()
+    docs, tasks = [], []
+    version_id = db.session.execute(db.text("select min(id) from process_versions")).scalar()
+    for i in range(1, DOCUMENTS + 1):
+        subject = f"V/v {rng.choice(topics)} đợt {i}"
+        sender = rng.choice(senders)
+        received = now - timedelta(minutes=rng.randint(0, 365 * 24 * 60))
+        docs.append(dict(id=i, direction="incoming", status="accepted", source="electronic", doc_type="CV",
+                         subject=subject, sender_org_name=sender, number=str(i), notation="UBND-VX",
+                         urgency=rng.choice(["normal"] * 8 + ["khan", "hoa_toc"]), urgency_rank=0,
+                         received_at=received, created_at=received, register_year=2026, incoming_number=i,
+                         search_text=fold(f"{subject} {i}/UBND-VX {sender}"), receivers=[], paper_copy=False,
+                         legal_standing="reference", secrecy="none"))
+    db.session.execute(Document.__table__.insert(), docs)
+    db.session.execute(WorkflowInstance.__table__.insert(), [dict(
+        id=1, document_id=1, process_version_id=version_id, state="{}", serializer_version="1.5", status="completed",
+        lock_version=1, created_at=now, updated_at=now)])
+    for doc in docs:
+        for name in ("verify", "route"):
+            tasks.append(dict(id=f"{doc['id']}-{name}", instance_id=1, document_id=doc["id"], name=name, title=name,
+                              role="clerk", status="completed", urgency_rank=0, created_at=doc["received_at"]))
+        if doc["id"] % 10 == 0:
+            name, role, unit, assignee = rng.choice(open_roles)
+            tasks.append(dict(id=f"{doc['id']}-open", instance_id=1, document_id=doc["id"], name=name, title=name,
+                              role=role, unit_code=unit, assignee_id=assignee, status="open",
+                              urgency_rank={"normal": 0, "khan": 1, "hoa_toc": 3}[doc["urgency"]],
+                              due_at=doc["received_at"] + timedelta(days=rng.randint(-10, 10)),
+                              created_at=doc["received_at"]))
+    db.session.execute(InboxTask.__table__.insert(), tasks)
+    db.session.commit()
+    return users, len(tasks)
+
+
+def run(workdir):
+    app = make_app(workdir)
+    rng = random.Random(2026)
+    with app.app_context():
+        from engine import documents, tasks
+        from engine.db import db
+
+        users, task_rows = populate(db, rng)
+        print(f"   {DOCUMENTS:,} documents, {task_rows:,} inbox rows ({db.engine.dialect.name})")
+        cases = [
+            ("giamdoc: all tasks, page 1", lambda: tasks.inbox_page(users["giamdoc"], tasks.InboxFilter())),
+            ("tp.ldvl: unit queue, page 1", lambda: tasks.inbox_page(users["tp.ldvl"], tasks.InboxFilter(view="queue"))),
+            ("tp.ldvl: queue, page 20", lambda: tasks.inbox_page(users["tp.ldvl"],
+                                                                 tasks.InboxFilter(view="queue", page=20))),
+            ("giamdoc: urgency=hoa_toc", lambda: tasks.inbox_page(users["giamdoc"], tasks.InboxFilter(urgency="hoa_toc"))),
+            ("vanthu: search 'da nang'", lambda: tasks.inbox_page(users["vanthu"], tasks.InboxFilter(q="da nang"))),
+            ("tp.ldvl: counts of 4 views", lambda: tasks.counts(users["tp.ldvl"])),
+            ("giamdoc: documents search 'tro cap'", lambda: documents.search(users["giamdoc"], q="tro cap")),
+        ]
+        for label, fn in cases:
+            median, best = measure(fn)
+            print(f"   {label:<40} median {median:7.1f} ms   best {best:7.1f} ms")
