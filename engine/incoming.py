@@ -1,7 +1,7 @@
 """Incoming documents: arrival, the clerk's verification, registration, refusal, duplicates."""
 from __future__ import annotations
 
-from engine import clock, duplicates, history, settings
+from engine import clock, duplicates, history, settings, signatures
 from engine.db import db
 from engine.doctypes import DOC_TYPES
 from engine.errors import N_, DuplicateSuspected, Forbidden, InvalidInput, SecretDocument
@@ -78,6 +78,7 @@ def receive(actor: User, meta: dict, files: list[Upload]) -> Document:
             db.session.flush()
             attach(doc, checked, actor_id=actor.id, new_blobs=new_blobs)
             db.session.refresh(doc, ["attachments"])
+            signatures.check_attachments(doc)  # every signature verified; sets legal_standing
             doc.search_text = search_text(doc)
             ctx = runtime.RunContext(actor=actor, document=doc)
             history.set_status(doc, "arrived", ctx, action="arrived",

@@ -25,6 +25,23 @@ DEFAULTS = {
     "MAX_FILES": 20,
     "OFFICE_HOURS": "07:30-11:30,13:30-17:00",
     "SUBJECT_DUPLICATE_THRESHOLD": 0.9,
+    # Outgoing mail (engine.mailer). No host = no delivery: mail waits in the outbox.
+    "SMTP_HOST": None,
+    "SMTP_PORT": 25,
+    "SMTP_SECURITY": "none",  # none | starttls | tls
+    "SMTP_USER": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_SENDER": None,  # falls back to ORG_EMAIL
+    "MAIL_MAX_ATTEMPTS": 8,
+    # Signing (engine.signing_keys): key store, demo PKI, trust roots, timestamp authority.
+    "DATA": "instance",
+    "SIGNING_BACKEND": "pkcs12",  # pkcs12 (a directory of <key id>.p12) | pkcs11 (a token)
+    "PKI_DIR": None,  # PKCS#12 directory and demo PKI; default <DATA>/pki
+    "PKCS11_LIB": None,
+    "PKCS11_TOKEN": None,
+    "ORG_SEAL_KEY": "org-seal",  # key id (file stem / token label) of the organisation seal
+    "TRUST_ROOTS": None,  # PEM files of trusted roots; default: the demo root in PKI_DIR
+    "TSA_URL": None,  # RFC 3161 timestamp authority; default: the demo TSA in PKI_DIR
 }
 
 

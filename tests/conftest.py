@@ -47,7 +47,7 @@ def app_config(template_dir, tmp_path):
     folder = tmp_path / "data"
     folder.mkdir()
     shutil.copy(template_dir / "qoffice.db", folder / "qoffice.db")
-    return _config(folder)
+    return {**_config(folder), "QOFFICE_PKI_DIR": str(template_dir / "pki")}  # demo PKI made once per run
 
 
 @pytest.fixture

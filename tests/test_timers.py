@@ -215,3 +215,29 @@ def test_sweep_loads_only_due_instances(api, monkeypatch):
     monkeypatch.setattr(runtime, "load", counting_load)
     clock.set_time(at(2026, 11, 25, 12, 0))
     assert sweep_timers() == 0 and loaded == []
+
+
+def test_escalation_email_reaches_a_real_smtp_server(app, api):
+    from email import message_from_bytes, policy
+
+    from engine import mailer
+    from tests.test_mailer import Server, use_smtp
+
+    server = Server().start()
+    try:
+        use_smtp(app, server.port)
+        doc_id = arrive(api, at(2026, 11, 25, 9, 0), subject="V/v hỗ trợ người lao động bị ảnh hưởng bởi bão")
+        clock.set_time(at(2026, 11, 25, 17, 30))
+        sweep_until_idle()
+        assert mailer.deliver_pending()["sent"] == 4
+        assert mailer.deliver_pending()["sent"] == 0
+        by_rcpt = {tuple(e.rcpt_tos): message_from_bytes(e.content, policy=policy.default) for e in server.envelopes}
+        assert set(by_rcpt) == {("vanthu@qoffice.local",), ("tp.vp@qoffice.local",), ("giamdoc@qoffice.local",),
+                                ("phogiamdoc@qoffice.local",)}
+        mail = by_rcpt[("giamdoc@qoffice.local",)]
+        assert mail["Subject"].startswith("[Quá hạn] Kiểm tra, tiếp nhận văn bản đến")
+        body = mail.get_body(preferencelist=("plain",)).get_content()
+        assert "V/v hỗ trợ người lao động bị ảnh hưởng bởi bão" in body
+        assert "Đã quá hạn: 30 phút" in body and "Đang giữ: Văn thư" in body
+    finally:
+        server.stop()

@@ -51,6 +51,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api)
+    from web import outgoing_pages
+
+    app.register_blueprint(outgoing_pages.bp)  # drafting outgoing documents
+    from web import admin
+
+    app.register_blueprint(admin.bp)
     csrf.exempt(api)  # the API authenticates with bearer tokens, not cookies
     errors.register(app)
     auth.init_idle_timeout(app)

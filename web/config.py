@@ -36,7 +36,9 @@ def from_environment() -> dict:
     }
     for name in ("ORG_CODE", "ORG_NAME", "ORG_SHORT_NAME", "ORG_PARENT_NAME", "ORG_ABBREVIATION",
                  "ORG_PLACE", "INCOMING_LEADER", "OFFICE_HOURS", "CLAMD_SOCKET", "SMTP_HOST",
-                 "SMTP_PORT", "SMTP_SECURITY", "SMTP_USER", "SMTP_PASSWORD", "SMTP_SENDER"):
+                 "SMTP_PORT", "SMTP_SECURITY", "SMTP_USER", "SMTP_PASSWORD", "SMTP_SENDER",
+                 "SIGNING_BACKEND", "PKI_DIR", "PKCS11_LIB", "PKCS11_TOKEN", "ORG_SEAL_KEY", "TRUST_ROOTS",
+                 "TSA_URL"):
         if env.get("QOFFICE_" + name):
             config["QOFFICE_" + name] = env["QOFFICE_" + name]
     return config

@@ -57,8 +57,28 @@ def format_date(value) -> str:
 
 def late_by(line) -> str:
     """How late a processing line is (or was), e.g. '2 ngày 3 giờ'."""
-    end = line.finished_at or clock.now()
-    seconds = int((end - line.due_at).total_seconds())
+    return _span(int(((line.finished_at or clock.now()) - line.due_at).total_seconds()))
+
+
+def remaining(due) -> str:
+    """Working time left before ``due`` on the office calendar, or how late it is."""
+    if not due:
+        return ""
+    from engine.calendar_service import current_calendar
+
+    calendar = current_calendar()
+    now = clock.now()
+    if due <= now:
+        return gettext("quá hạn %(late)s", late=_span(int((now - due).total_seconds())))
+    left = int(calendar.working_time_between(now, due).total_seconds())
+    day_seconds = sum((end.hour * 60 + end.minute - start.hour * 60 - start.minute) * 60
+                      for start, end in calendar.office_hours)
+    if left >= day_seconds:
+        return gettext("còn %(days)s ngày làm việc", days=round(left / day_seconds, 1))
+    return gettext("còn %(time)s làm việc", time=_span(left))
+
+
+def _span(seconds: int) -> str:
     days, rest = divmod(max(seconds, 0), 86400)
     hours, rest = divmod(rest, 3600)
     if days:
@@ -116,6 +136,7 @@ def init_i18n(app, babel) -> None:
         can_supervise=_can_supervise,
         unread_notifications=_unread,
         late_by=late_by,
+        remaining=remaining,
         now=clock.now,
         current_lang=select_locale,
     )

@@ -27,6 +27,15 @@ def _in_app(app, fn):
 def add_jobs(app, scheduler) -> None:
     scheduler.add_job(_in_app(app, jobs.sweep_timers), "interval", seconds=30, id="timer_sweep",
                       max_instances=1, coalesce=True)
+    from engine import digest, mailer
+
+    scheduler.add_job(_in_app(app, mailer.deliver_pending), "interval", seconds=60, id="outbox_email",
+                      max_instances=1, coalesce=True)
+    # Mon–Sat because make-up working Saturdays exist; send_digests itself skips days off.
+    for hour, minute in ((7, 30), (13, 30)):
+        scheduler.add_job(_in_app(app, digest.send_digests), "cron", day_of_week="mon-sat", hour=hour,
+                          minute=minute, timezone=VN_TZ, id=f"digest_{hour:02d}{minute:02d}",
+                          max_instances=1, coalesce=True, misfire_grace_time=3600)
 
 
 def start_background_scheduler(app) -> BackgroundScheduler:

@@ -276,3 +276,17 @@ def admin_users():
         return redirect(url_for("pages.admin_users"))
     users = db.session.query(User).order_by(User.active.desc(), User.unit_code, User.username).all()
     return render_template("admin_users.html", users=users)
+
+
+@bp.route("/notifications")
+@login_required
+def notifications():
+    """Unread notices (urging, escalations, urgent arrivals); opening the page marks them read."""
+    from engine import clock
+    from engine.notify import unread
+
+    items = unread(current_user, limit=100)
+    for item in items:
+        item.read_at = clock.now()
+    db.session.commit()
+    return render_template("notifications.html", items=items)

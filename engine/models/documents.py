@@ -47,6 +47,7 @@ class Document(db.Model):
         UniqueConstraint("register_year", "incoming_number", name="uq_documents_incoming_number"),
         Index("ix_documents_sender_key", "sender_org_id", "number", "issued_on"),
         Index("ix_documents_direction_status", "direction", "status"),
+        UniqueConstraint("outgoing_year", "outgoing_number", name="uq_documents_outgoing_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,6 +89,17 @@ class Document(db.Model):
         order_by="HistoryEvent.id", back_populates="document")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
+    # --- outgoing documents (drafting, signing, issue; engine/outgoing.py) ---------------------
+    body: Mapped[str | None] = mapped_column(Text)  # draft text composed into the Decree 30 layout
+    signer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # the named signing leader
+    outgoing_year: Mapped[int | None] = mapped_column()
+    outgoing_number: Mapped[int | None] = mapped_column()  # number in the outgoing register of the year
+    signed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    issued_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    # PDF boxes (points) of the number/date fields, leader signature and seal; "custom" = drafter's
+    layout: Mapped[dict | None] = mapped_column(JSON)
+    signer: Mapped[User | None] = relationship(foreign_keys=[signer_id])
+
     @property
     def number_notation(self) -> str:
         if self.number and self.notation:
@@ -116,6 +128,8 @@ class Attachment(db.Model):
     kind: Mapped[str] = mapped_column(String(20), default="original")
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Verification of every PDF signature (engine/signatures.py); None = not a PDF / not checked.
+    signatures: Mapped[list | None] = mapped_column(JSON)
 
     document: Mapped[Document] = relationship(back_populates="attachments")
 

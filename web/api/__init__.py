@@ -238,3 +238,11 @@ def list_notifications():
 @api.get("/openapi.json")
 def openapi():
     return jsonify(openapi_document())
+
+
+from web.api import admin as _admin_routes  # noqa: E402  (calendar and outbox routes)
+
+_admin_routes.register(api, token_required)
+
+
+from web.api import outgoing as _outgoing_routes  # noqa: E402,F401 - registers the outgoing routes

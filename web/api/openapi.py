@@ -152,5 +152,55 @@ def openapi_document() -> dict:
                 "responses": {"200": _ok("document after the task", doc_ref), "403": _err("not allowed"),
                               "409": _err("task_closed or duplicate (details.duplicate_of)"),
                               "422": _err("invalid (details: field → message)")}}},
+            "/calendar": {"get": {
+                "summary": "Lịch làm việc của một năm: ngày lễ, ngày nghỉ bổ sung, ngày làm việc bù",
+                "security": secured,
+                "parameters": [{"name": "year", "in": "query", "schema": {"type": "integer"},
+                                "description": "default: the current year"}],
+                "responses": {"200": _ok("calendar", {"type": "object", "properties": {
+                    "year": {"type": "integer"},
+                    "office_hours": {"type": "array", "items": {"type": "array", "items": {"type": "string"}},
+                                     "example": [["07:30", "11:30"], ["13:30", "17:00"]]},
+                    "days": {"type": "array", "items": {"type": "object", "properties": {
+                        "date": {"type": "string", "format": "date"}, "name": {"type": "string"},
+                        "kind": {"type": "string",
+                                 "enum": ["holiday", "extra_day_off", "extra_working_day"]}}}}}}),
+                    "422": _err("invalid year")}}},
+            "/calendar/days": {"post": {
+                "summary": "Thêm ngày nghỉ bổ sung hoặc ngày làm việc bù (quản trị)", "security": secured,
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["date", "kind"], "properties": {
+                        "date": {"type": "string", "format": "date"},
+                        "kind": {"type": "string", "enum": ["extra_day_off", "extra_working_day"]},
+                        "note": {"type": "string", "maxLength": 300}}}}}},
+                "responses": {"201": _ok("the stored day", {"type": "object"}), "403": _err("not an administrator"),
+                              "422": _err("invalid (details.date: why)")}}},
+            "/calendar/days/{date}": {"delete": {
+                "summary": "Xóa một ngày nghỉ bổ sung hoặc ngày làm việc bù (quản trị)", "security": secured,
+                "parameters": [{"name": "date", "in": "path", "required": True,
+                                "schema": {"type": "string", "format": "date"}}],
+                "responses": {"204": {"description": "removed"}, "403": _err("not an administrator"),
+                              "404": _err("no such day in the table")}}},
+            "/outbox": {"get": {
+                "summary": "Hộp thư đi: thư và gói tin chờ gửi, đã gửi, lỗi (quản trị)", "security": secured,
+                "parameters": [{"name": "kind", "in": "query", "schema": {"type": "string",
+                                                                        "enum": ["email", "edxml_status",
+                                                                                 "edxml_document"]}},
+                               {"name": "status", "in": "query", "schema": {
+                                   "type": "string", "enum": ["pending", "sending", "sent", "failed", "held"]}},
+                               {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}],
+                "responses": {"200": _ok("page, newest first", {"type": "object", "properties": {
+                    "items": {"type": "array", "items": {"type": "object"}}, "total": {"type": "integer"}}}),
+                    "403": _err("not an administrator")}}},
         },
     }
+
+
+# Outgoing documents (web/api/outgoing.py) add their paths and schemas here.
+_core_openapi_document = openapi_document
+
+
+def openapi_document() -> dict:  # noqa: F811 - extends the core description above
+    from web.api.outgoing import extend_openapi
+
+    return extend_openapi(_core_openapi_document())

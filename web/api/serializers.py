@@ -13,6 +13,17 @@ def iso(value):
     return clock.to_vn(value).isoformat() if value else None
 
 
+def _remaining_minutes(due, now):
+    """Working minutes left before ``due`` on the office calendar (negative once overdue)."""
+    if due is None:
+        return None
+    if due <= now:
+        return -int((now - due).total_seconds() // 60)
+    from engine.calendar_service import current_calendar
+
+    return int(current_calendar().working_time_between(now, due).total_seconds() // 60)
+
+
 def task_json(task: InboxTask) -> dict:
     now = clock.now()
     doc = task.document
@@ -27,6 +38,7 @@ def task_json(task: InboxTask) -> dict:
         "due_at": iso(task.due_at),
         "urgency": URGENCY_BY_RANK.get(task.urgency_rank, "normal"),
         "overdue": bool(task.status == "open" and task.due_at and task.due_at < now),
+        "remaining_working_minutes": _remaining_minutes(task.due_at, now) if task.status == "open" else None,
         "status": task.status,
         "created_at": iso(task.created_at),
         "document": {"subject": doc.subject, "number_notation": doc.number_notation,
@@ -64,6 +76,18 @@ def line_json(line) -> dict:
     }
 
 
+def _signatures(doc: Document) -> list[dict]:
+    from engine.signatures import signatures_json
+
+    return signatures_json(doc)
+
+
+def _outgoing(doc: Document) -> dict:
+    from web.api.outgoing import outgoing_fields
+
+    return outgoing_fields(doc)
+
+
 def document_json(doc: Document, open_tasks: list[InboxTask], lines: list | None = None) -> dict:
     return {
         "id": doc.id,
@@ -99,7 +123,8 @@ def document_json(doc: Document, open_tasks: list[InboxTask], lines: list | None
         "attachments": [{"index": i, "name": a.name, "content_type": a.content_type, "size": a.size,
                          "sha256": a.sha256, "kind": a.kind}
                         for i, a in enumerate(doc.attachments)],
-        "signatures": [],
+        "signatures": _signatures(doc),
+        **_outgoing(doc),
         "history": [history_json(e) for e in doc.history],
         "open_tasks": [task_json(t) for t in open_tasks],
     }

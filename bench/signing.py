@@ -1,0 +1,70 @@
+"""Signing benchmark: compose a one-page document, sign it as the leader, issue it with the
+organisation seal (number, date, timestamp from the demo TSA), verify both signatures.
+
+Prints the median time of each step over a few runs, and the total sign (leader + seal) time.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+RUNS = 7
+
+
+def run(workdir: Path) -> None:
+    from bench.common import DEMO_PASSWORD, make_app
+    from engine import outgoing, settings, signing_keys, signatures
+    from engine.db import db
+    from engine.models import Document, User
+    from integrations.pdf.compose import render_draft
+    from integrations.pdf.signing import add_issue_fields, issue_with_seal, sign_as_leader
+
+    import logging
+
+    app = make_app(workdir)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    with app.app_context():
+        leader = db.session.query(User).filter_by(username="giamdoc").one()
+        drafter = db.session.query(User).filter_by(username="cv.ldvl").one()
+        doc = Document(direction="outgoing", status="approved", doc_type="CV", signer=leader, created_by=drafter,
+                       subject="V/v rà soát nhu cầu đào tạo nghề năm 2026", urgency="normal",
+                       receivers=[{"kind": "unit", "code": "ncc", "name": "Phòng Người có công"}],
+                       body="Đề nghị các đơn vị rà soát, tổng hợp nhu cầu đào tạo nghề năm 2026.\n\n"
+                            "Kết quả gửi về Sở trước ngày 15/12/2026.")
+        times: dict[str, list[float]] = {k: [] for k in ("compose", "leader", "seal", "verify", "unlock")}
+        sizes = {}
+        for i in range(RUNS):
+            t0 = time.perf_counter()
+            rendered = render_draft(outgoing.draft_layout(doc))
+            pdf = add_issue_fields(rendered.pdf, number_box=rendered.number_box, date_box=rendered.date_box)
+            t1 = time.perf_counter()
+            key = signing_keys.open_signer("giamdoc", DEMO_PASSWORD)
+            signed = sign_as_leader(pdf, key, page=rendered.page_index, box=rendered.leader_box,
+                                    name=leader.full_name, position=leader.position,
+                                    image_png=outgoing.signature_image("giamdoc"))
+            t2 = time.perf_counter()
+            seal = signing_keys.open_signer(signing_keys.seal_key_id(), DEMO_PASSWORD)
+            issued = issue_with_seal(signed, seal, number_text=f"{i + 1:02d}/SLĐTBXH-LĐVL",
+                                     date_text="ngày 26 tháng 11 năm 2026", seal_box=rendered.seal_box,
+                                     page=rendered.page_index, timestamper=signing_keys.timestamper(),
+                                     org_name=settings.get("ORG_NAME"), seal_png=outgoing.seal_image())
+            t3 = time.perf_counter()
+            checks = signatures.verify_bytes(issued)
+            t4 = time.perf_counter()
+            signing_keys.open_signer("giamdoc", DEMO_PASSWORD)
+            times["unlock"].append(time.perf_counter() - t4)
+            assert [c["ok"] for c in checks] == [True, True], checks
+            for name, value in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+                times[name].append(value)
+            sizes = {"to sign": len(pdf), "signed": len(signed), "issued": len(issued)}
+        med = {k: statistics.median(v) for k, v in times.items()}
+        print(f"   one-page document, RSA-2048, median of {RUNS} runs (first run included)")
+        print(f"   compose (weasyprint + number/date fields): {med['compose'] * 1000:7.1f} ms")
+        print(f"   leader signature (PIN unlock + PAdES B-B): {med['leader'] * 1000:7.1f} ms")
+        print(f"   organisation seal (PIN unlock + fill + B-T): {med['seal'] * 1000:5.1f} ms")
+        print(f"   sign total (leader + seal):               {(med['leader'] + med['seal']) * 1000:7.1f} ms")
+        print(f"   of which one PIN unlock (PKCS#12 file):  {med['unlock'] * 1000:7.1f} ms")
+        print(f"   verify both signatures:                   {med['verify'] * 1000:7.1f} ms")
+        print("   sizes: " + ", ".join(f"{k} {v / 1024:.0f} KB" for k, v in sizes.items()))
+        db.session.rollback()
