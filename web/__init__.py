@@ -38,7 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT.parent / "migrations"))
+    migrate.init_app(app, db, directory=str(ROOT.parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     from web.i18n import init_i18n

@@ -9,20 +9,17 @@ from flask import current_app
 from engine.db import db
 
 
-def initialise(demo_password: str | None, *, quiet: bool = False) -> dict:
-    """Create or upgrade the schema, deploy diagrams, create the organisation and demo users."""
+def initialise(demo_password: str | None) -> dict:
+    """Create or upgrade the schema (Alembic migrations), deploy changed diagrams, and create the
+    organisation, the demo users and their demo signing keys where missing."""
     from pathlib import Path
+
+    from flask_migrate import upgrade
 
     from engine import demo
     from engine.workflow.specs import deploy_directory
 
-    migrations = Path(current_app.root_path).parent / "migrations"
-    if (migrations / "versions").is_dir() and any((migrations / "versions").glob("*.py")):
-        from flask_migrate import upgrade
-
-        upgrade(directory=str(migrations))
-    else:
-        db.create_all()
+    upgrade(directory=str(Path(current_app.root_path).parent / "migrations"))
     deploy_directory()
     demo.ensure_organisation()
     shown = demo.ensure_demo_users(demo_password)
@@ -33,10 +30,13 @@ def initialise(demo_password: str | None, *, quiet: bool = False) -> dict:
     return shown
 
 
-def print_logins(shown: dict) -> None:
+def print_logins(shown: dict, *, serving: bool = True) -> None:
     base = current_app.config.get("QOFFICE_BASE_URL")
     click.echo("")
-    click.echo(f"Q-Office đang chạy tại {base}  (Ctrl+C để dừng)")
+    if serving:
+        click.echo(f"Q-Office đang chạy tại {base}  (Ctrl+C để dừng) / running at {base}")
+    else:
+        click.echo("Cơ sở dữ liệu đã sẵn sàng / database ready.")
     click.echo("Tài khoản demo / demo logins:")
     for username, password in shown.items():
         secret = password if password else "(mật khẩu đã in ở lần chạy đầu / printed on first run)"
@@ -48,7 +48,7 @@ def register_cli(app) -> None:
     @app.cli.command("init")
     def init_command():
         """Create/upgrade the database and the demo organisation and users."""
-        print_logins(initialise(os.environ.get("QOFFICE_DEMO_PASSWORD") or None))
+        print_logins(initialise(os.environ.get("QOFFICE_DEMO_PASSWORD") or None), serving=False)
 
     @app.cli.command("serve")
     @click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int)
