@@ -28,21 +28,10 @@ from engine.models import (
 )
 from engine.models.documents import Urgency
 from engine.notify import document_link, notify
+from engine.text import duration_vi
 from engine.tx import transaction
 
 SESSION_NAMES = {"am": N_("đầu buổi sáng"), "pm": N_("đầu buổi chiều")}
-
-
-def late_text(seconds: float) -> str:
-    """'2 ngày 3 giờ', '4 giờ 10 phút', '25 phút'."""
-    seconds = max(int(seconds), 0)
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    if days:
-        return f"{days} ngày {hours} giờ"
-    if hours:
-        return f"{hours} giờ {rest // 60} phút"
-    return f"{rest // 60} phút"
 
 
 @dataclass
@@ -164,7 +153,7 @@ def body_for(data: DigestData, user: User, slot: str) -> str:
         for line in lines:
             out.append(f"   - {_doc_line(line.document)}")
             out.append(f"     Đang giữ: {_holder(line, {line.unit_code: unit})}; hạn "
-                       f"{line.due_at.strftime('%H:%M %d/%m/%Y')}; quá hạn {late_text((now - line.due_at).total_seconds())}")
+                       f"{line.due_at.strftime('%H:%M %d/%m/%Y')}; quá hạn {duration_vi((now - line.due_at).total_seconds())}")
             out.append(f"     {document_link(line.document)}")
     out.append("")
     out.append(f"3. Đến hạn trong hôm nay: {len(data.due_today)}")

@@ -71,6 +71,27 @@ class InboxFilter:
     per_page: int = PAGE_SIZE
 
 
+def filter_from(args: dict, *, strict: bool = True) -> InboxFilter:
+    """An InboxFilter from query parameters; invalid values raise InvalidInput (strict) or are dropped."""
+    from engine.doctypes import DOC_TYPES
+    from engine.validation import Fields
+
+    f = Fields(dict(args))
+    flt = InboxFilter(view=f.choice("view", VIEWS), urgency=f.choice("urgency", Urgency.ALL),
+                      doc_type=f.choice("doc_type", list(DOC_TYPES)), sender=f.text("sender", max_len=300),
+                      q=f.text("q", max_len=300), received_from=f.day("received_from"),
+                      received_to=f.day("received_to"), due_before=f.day("due_before"))
+    for name in ("page", "per_page"):
+        if args.get(name):
+            try:
+                setattr(flt, name, max(1, int(args[name])))
+            except ValueError:
+                f.errors[name] = "Phải là số nguyên dương."
+    if strict:
+        f.raise_if_errors()
+    return flt
+
+
 def inbox_query(user: User, flt: InboxFilter | None = None):
     """Open tasks ``user`` can complete now, most urgent first, then earliest due."""
     flt = flt or InboxFilter()

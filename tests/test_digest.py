@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from engine import clock, digest
+from engine.text import duration_vi
 from engine.calendar_service import CalendarDay
 from engine.db import db
 from engine.models import Notification, OutboxMessage, ProcessingLine
@@ -57,7 +58,7 @@ def test_morning_digest_lists_routing_overdue_by_unit_and_due_today(app, api):
     assert "Phòng Người có công" not in overdue
     line = db.session.query(ProcessingLine).filter_by(document_id=docs["late"], kind="lead").one()
     assert line.due_at < THURSDAY_0730
-    late_by = digest.late_text((THURSDAY_0730 - line.due_at).total_seconds())
+    late_by = duration_vi((THURSDAY_0730 - line.due_at).total_seconds())
     assert f"hạn {line.due_at.strftime('%H:%M %d/%m/%Y')}; quá hạn {late_by}" in overdue
     assert "Đang giữ: Phòng Lao động - Việc làm - Giáo dục nghề nghiệp (chưa phân công)" in overdue
     assert f"/documents/{docs['late']}" in overdue

@@ -239,5 +239,6 @@ def test_escalation_email_reaches_a_real_smtp_server(app, api):
         body = mail.get_body(preferencelist=("plain",)).get_content()
         assert "V/v hỗ trợ người lao động bị ảnh hưởng bởi bão" in body
         assert "Đã quá hạn: 30 phút" in body and "Đang giữ: Văn thư" in body
+        assert f"/documents/{doc_id}" in body
     finally:
         server.stop()

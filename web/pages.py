@@ -11,7 +11,6 @@ from engine.doctypes import DOC_TYPES
 from engine.errors import DomainError, DuplicateSuspected
 from engine.models import Document, ProcessingLine, Role, Unit, User
 from engine.models.documents import Status, Urgency
-from engine.validation import Fields
 from engine.uploads import Upload
 from web.api import attachment_response
 from web.i18n import error_text
@@ -46,17 +45,7 @@ def form_data(form) -> dict:
 @login_required
 def inbox():
     args = request.args
-    f = Fields(args.to_dict())
-    flt = tasks.InboxFilter(view=f.choice("view", tasks.VIEWS), urgency=f.choice("urgency", Urgency.ALL),
-                            doc_type=f.choice("doc_type", list(DOC_TYPES)), sender=f.text("sender", max_len=200),
-                            q=f.text("q", max_len=200), received_from=f.day("received_from"),
-                            received_to=f.day("received_to"))
-    try:
-        flt.page = max(int(args.get("page", 1)), 1)
-    except ValueError:
-        flt.page = 1
-    if f.errors:
-        flash(gettext("Bộ lọc không hợp lệ: %(fields)s", fields=", ".join(f.errors)), "error")
+    flt = tasks.filter_from(args.to_dict(), strict=False)  # a page just ignores a bad filter value
     items, total = tasks.inbox_page(current_user, flt)
     pages = max((total + flt.per_page - 1) // flt.per_page, 1)
     return render_template("inbox.html", items=items, total=total, flt=flt, pages=pages,

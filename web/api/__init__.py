@@ -9,7 +9,6 @@ from io import BytesIO
 
 from engine import accounts, delegations, documents, handover, incoming, lines, overview, tasks
 from engine.errors import N_, AuthFailed, InvalidInput
-from engine.validation import Fields
 from engine.storage import store
 from engine.uploads import Upload
 from web.api.openapi import openapi_document
@@ -64,25 +63,6 @@ def uploads() -> list[Upload]:
 
 def doc_response(doc, status=200):
     return jsonify(document_json(doc, tasks.open_tasks(doc), lines.lines_of(doc))), status
-
-
-def inbox_filter(args) -> tasks.InboxFilter:
-    """Inbox filters from query parameters (invalid ones → 422 with the field named)."""
-    f = Fields(args.to_dict())
-    view = f.choice("view", tasks.VIEWS)
-    urgency = f.choice("urgency", ("normal", "khan", "thuong_khan", "hoa_toc"))
-    flt = tasks.InboxFilter(view=view, urgency=urgency, doc_type=f.text("doc_type", max_len=10),
-                            sender=f.text("sender", max_len=300), q=f.text("q", max_len=300),
-                            received_from=f.day("received_from"), received_to=f.day("received_to"),
-                            due_before=f.day("due_before"))
-    for name in ("page", "per_page"):
-        if args.get(name):
-            try:
-                setattr(flt, name, max(1, int(args[name])))
-            except ValueError:
-                f.errors[name] = "Phải là số nguyên dương."
-    f.raise_if_errors()
-    return flt
 
 
 @api.post("/session")
@@ -146,7 +126,7 @@ def attachment_response(doc, index: int):
 @api.get("/tasks")
 @token_required
 def list_tasks():
-    flt = inbox_filter(request.args)
+    flt = tasks.filter_from(request.args.to_dict())
     items, total = tasks.inbox_page(g.user, flt)
     return jsonify({"items": [task_json(t) for t in items], "total": total, "page": flt.page,
                     "counts": tasks.counts(g.user)})
