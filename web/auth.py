@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext
+import flask_babel
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from engine import accounts, clock
@@ -17,7 +18,7 @@ from web.i18n import LANGUAGES, error_text
 bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+login_manager.login_message = lazy_gettext("Vui lòng đăng nhập để tiếp tục.")
 login_manager.login_message_category = "info"
 
 
@@ -86,4 +87,5 @@ def logout():
 def set_language(code: str):
     if code in LANGUAGES:
         session["lang"] = code
+        flask_babel.refresh()  # the locale is cached per app context
     return redirect(_safe_next(request.form.get("next")))

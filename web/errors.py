@@ -9,20 +9,21 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from engine.db import db
+from engine.errors import N_
 from engine.errors import DomainError
 from web.i18n import error_text
 
 log = logging.getLogger(__name__)
 
 HTTP_MESSAGES = {
-    400: ("bad_request", "Yêu cầu không hợp lệ."),
-    401: ("unauthenticated", "Bạn cần đăng nhập."),
-    403: ("forbidden", "Bạn không có quyền thực hiện thao tác này."),
-    404: ("not_found", "Không tìm thấy."),
-    405: ("method_not_allowed", "Phương thức không được hỗ trợ."),
-    413: ("too_large", "Tệp tải lên quá lớn."),
-    429: ("throttled", "Quá nhiều yêu cầu, vui lòng thử lại sau."),
-    500: ("server_error", "Lỗi hệ thống. Sự cố đã được ghi lại; vui lòng báo Văn phòng Sở."),
+    400: ("bad_request", N_("Yêu cầu không hợp lệ.")),
+    401: ("unauthenticated", N_("Bạn cần đăng nhập.")),
+    403: ("forbidden", N_("Bạn không có quyền thực hiện thao tác này.")),
+    404: ("not_found", N_("Không tìm thấy.")),
+    405: ("method_not_allowed", N_("Phương thức không được hỗ trợ.")),
+    413: ("too_large", N_("Tệp tải lên quá lớn.")),
+    429: ("throttled", N_("Quá nhiều yêu cầu, vui lòng thử lại sau.")),
+    500: ("server_error", N_("Lỗi hệ thống. Sự cố đã được ghi lại; vui lòng báo Văn phòng Sở.")),
 }
 
 

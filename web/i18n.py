@@ -24,7 +24,14 @@ DIAGRAM_TEXT = (
     N_("Nhận để biết"),
     N_("Xử lý văn bản (chủ trì)"),
     N_("Góp ý kiến phối hợp"),
+    N_("Hoàn thiện và trình dự thảo"),
+    N_("Duyệt dự thảo văn bản đi"),
+    N_("Ký số văn bản đi"),
+    N_("Ban hành và gửi văn bản đi"),
+    N_("Chờ lãnh đạo phân công"),
 )
+RIGHT_LABELS = {"route": N_("Phân công xử lý văn bản"), "supervise": N_("Giám sát, đôn đốc"),
+                "issue": N_("Cho phép phát hành"), "sign": N_("Ký số văn bản phát hành")}
 
 
 def select_locale() -> str:
@@ -136,6 +143,9 @@ def init_i18n(app, babel) -> None:
         can_supervise=_can_supervise,
         unread_notifications=_unread,
         late_by=late_by,
+        right_label=lambda r: gettext(RIGHT_LABELS.get(r, r)),
+        signature_reason=lambda s: s.get("reason_en") if select_locale() == "en" and s.get("reason_en")
+        else s.get("reason"),
         remaining=remaining,
         now=clock.now,
         current_lang=select_locale,
