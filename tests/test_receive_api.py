@@ -266,3 +266,17 @@ def test_openapi_document_describes_the_contract(client):
     for path in ("/session", "/documents/incoming", "/documents", "/documents/{id}", "/tasks",
                  "/tasks/{id}/complete"):
         assert path in spec["paths"], path
+
+
+def test_every_api_route_is_in_the_openapi_document(app, client):
+    import re
+
+    spec = client.get("/api/v1/openapi.json").json
+    documented = {(re.sub(r"\{[^}]+\}", "{}", path), method.upper())
+                  for path, ops in spec["paths"].items() for method in ops}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or rule.rule.endswith("openapi.json"):
+            continue
+        path = re.sub(r"<[^>]+>", "{}", rule.rule[len("/api/v1"):])
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (path, method) in documented, (method, rule.rule)

@@ -14,7 +14,7 @@ def _ok(description, schema):
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def openapi_document() -> dict:
+def _core() -> dict:
     doc_ref = {"$ref": "#/components/schemas/Document"}
     task_ref = {"$ref": "#/components/schemas/Task"}
     secured = [{"bearer": []}]
@@ -196,11 +196,9 @@ def openapi_document() -> dict:
     }
 
 
-# Outgoing documents (web/api/outgoing.py) add their paths and schemas here.
-_core_openapi_document = openapi_document
-
-
-def openapi_document() -> dict:  # noqa: F811 - extends the core description above
+def openapi_document() -> dict:
+    """The whole description: core paths, routing and processing, outgoing documents."""
+    from web.api import openapi_processing
     from web.api.outgoing import extend_openapi
 
-    return extend_openapi(_core_openapi_document())
+    return extend_openapi(openapi_processing.extend(_core()))
