@@ -7,7 +7,7 @@ REQ_HASH := $(shell sha256sum requirements.txt | cut -c1-12)
 STAMP := $(VENV)/.installed-$(REQ_HASH)
 MO := web/translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run test bench scheduler install system-deps system-deps-test translations extract-messages
+.PHONY: run test test-postgres bench scheduler install system-deps system-deps-test translations extract-messages
 
 run: install
 	$(BIN)/flask --app wsgi serve
@@ -15,8 +15,15 @@ run: install
 scheduler: install
 	$(BIN)/flask --app wsgi scheduler
 
+# The whole suite on SQLite, then everything that touches the database again on a throwaway
+# PostgreSQL cluster (pg_virtualenv from Debian's postgresql-common): production runs PostgreSQL.
 test: system-deps-test $(STAMP) $(MO)
 	$(BIN)/pytest -q
+	$(MAKE) --no-print-directory test-postgres
+
+test-postgres: system-deps-test $(STAMP) $(MO)
+	pg_virtualenv -t sh -c 'QOFFICE_TEST_DATABASE_URL="postgresql+psycopg2://$$PGUSER:$$PGPASSWORD@$$PGHOST:$${PGPORT:-5432}/postgres" \
+		$(BIN)/pytest -q --ignore=tests/integrations'
 
 bench: install
 	$(BIN)/python -m bench

@@ -55,7 +55,9 @@ def find(document: Document) -> list[Match]:
 
     digests = [a.sha256 for a in document.attachments]
     if digests:
-        for doc in _registered().join(Attachment).filter(Attachment.sha256.in_(digests)).distinct():
+        # IN (subquery), not JOIN + DISTINCT: PostgreSQL cannot compare the JSON columns DISTINCT needs.
+        same_file = db.session.query(Attachment.document_id).filter(Attachment.sha256.in_(digests))
+        for doc in _registered().filter(Document.id.in_(same_file)):
             add(doc, "same_file")
 
     if document.issued_on:

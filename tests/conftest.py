@@ -1,8 +1,13 @@
-"""Shared fixtures: a fresh database per test (copied from one prepared template), API helpers, PDFs."""
+"""Shared fixtures: a fresh database per test (copied from one prepared template), API helpers, PDFs.
+
+SQLite by default. With QOFFICE_TEST_DATABASE_URL (a PostgreSQL URL whose user may create databases)
+every test gets its own PostgreSQL database cloned from a template database instead.
+"""
 from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import uuid
 from pathlib import Path
@@ -15,11 +20,33 @@ from engine import clock
 DEMO_PASSWORD = "Mat-khau-demo-2026"
 
 
-def _config(folder: Path) -> dict:
+POSTGRES_URL = os.environ.get("QOFFICE_TEST_DATABASE_URL")
+TEMPLATE_DB = "qoffice_test_template"
+
+
+def _pg_admin(statement: str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    engine = create_engine(make_url(POSTGRES_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(statement))
+    engine.dispose()
+
+
+def _database_url(folder: Path, name: str | None = None) -> str:
+    if POSTGRES_URL:
+        from sqlalchemy.engine import make_url
+
+        return make_url(POSTGRES_URL).set(database=name or TEMPLATE_DB).render_as_string(hide_password=False)
+    return f"sqlite:///{folder / 'qoffice.db'}"
+
+
+def _config(folder: Path, database: str | None = None) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'qoffice.db'}",
+        "SQLALCHEMY_DATABASE_URI": _database_url(folder, database),
         "QOFFICE_DATA": str(folder),
         "QOFFICE_FILES_DIR": str(folder / "files"),
         "QOFFICE_BASE_URL": "http://127.0.0.1:5000",
@@ -35,6 +62,9 @@ def template_dir(tmp_path_factory):
     from web.cli import initialise
 
     folder = tmp_path_factory.mktemp("template")
+    if POSTGRES_URL:
+        _pg_admin(f"DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE)")
+        _pg_admin(f"CREATE DATABASE {TEMPLATE_DB}")
     app = create_app(_config(folder))
     with app.app_context():
         initialise(DEMO_PASSWORD)
@@ -46,8 +76,15 @@ def template_dir(tmp_path_factory):
 def app_config(template_dir, tmp_path):
     folder = tmp_path / "data"
     folder.mkdir()
-    shutil.copy(template_dir / "qoffice.db", folder / "qoffice.db")
-    return {**_config(folder), "QOFFICE_PKI_DIR": str(template_dir / "pki")}  # demo PKI made once per run
+    database = None
+    if POSTGRES_URL:
+        database = "qoffice_test_" + uuid.uuid4().hex[:10]
+        _pg_admin(f"CREATE DATABASE {database} TEMPLATE {TEMPLATE_DB}")
+    else:
+        shutil.copy(template_dir / "qoffice.db", folder / "qoffice.db")
+    yield {**_config(folder, database), "QOFFICE_PKI_DIR": str(template_dir / "pki")}  # demo PKI made once
+    if database:
+        _pg_admin(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
 @pytest.fixture
