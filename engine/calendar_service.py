@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import threading
+import time as time_module
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Date, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Date, String, event
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import settings
 from engine.clock import VN_TZ
@@ -23,7 +24,10 @@ class CalendarDay(db.Model):
 
 
 _lock = threading.Lock()
-_cached: tuple | None = None  # (key, calendar)
+_cached: dict = {}  # (database URL, office hours) -> (built at, monotonic seconds; calendar)
+# Another process's edits (the web app vs. the scheduler) are seen within this many seconds;
+# this process's own edits at once (see _table_changed).
+TTL_SECONDS = 30.0
 
 
 def parse_office_hours(text: str) -> tuple:
@@ -36,21 +40,31 @@ def parse_office_hours(text: str) -> tuple:
 
 
 def current_calendar() -> WorkCalendar:
-    """The calendar built from settings and the table, rebuilt only when either changed."""
-    global _cached
-    rows = db.session.query(CalendarDay.day, CalendarDay.kind).order_by(CalendarDay.day).all()
-    key = (settings.get("OFFICE_HOURS"), tuple(rows))
-    hit = _cached
-    if hit is not None and hit[0] == key:
+    """The calendar built from settings and the table.
+
+    Called for every workflow load and every deadline shown, so it is cached instead of reading
+    the table each time; an edit in this process clears the cache at once.
+    """
+    key = (str(db.engine.url), settings.get("OFFICE_HOURS"))
+    hit = _cached.get(key)
+    if hit is not None and time_module.monotonic() - hit[0] < TTL_SECONDS:
         return hit[1]
+    rows = db.session.query(CalendarDay.day, CalendarDay.kind).all()
+    calendar = WorkCalendar(
+        extra_days_off=[d for d, k in rows if k == "extra_day_off"],
+        extra_working_days=[d for d, k in rows if k == "extra_working_day"],
+        office_hours=parse_office_hours(key[1]),
+    )
     with _lock:
-        calendar = WorkCalendar(
-            extra_days_off=[d for d, k in rows if k == "extra_day_off"],
-            extra_working_days=[d for d, k in rows if k == "extra_working_day"],
-            office_hours=parse_office_hours(key[0]),
-        )
-        _cached = (key, calendar)
+        _cached[key] = (time_module.monotonic(), calendar)
     return calendar
+
+
+@event.listens_for(Session, "after_flush")
+def _table_changed(session, _flush_context) -> None:
+    if any(isinstance(obj, CalendarDay) for obj in (*session.new, *session.dirty, *session.deleted)):
+        with _lock:
+            _cached.clear()
 
 
 def reminder_moment(calendar: WorkCalendar, due: datetime) -> datetime:

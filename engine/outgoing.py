@@ -551,25 +551,26 @@ def submit_form(ctx, document: Document, data: dict) -> dict:
             "needs_review": needs_review(drafter), "decision": None, "note": None}
 
 
-@form("review")
-def review_form(ctx, document: Document, data: dict) -> dict:
+def _decision(data: dict, go_ahead: str) -> tuple[str, str | None]:
+    """(decision, note) of a review or sign form; returning a draft needs a note for the drafter."""
     f = Fields(data)
-    decision = f.choice("decision", ("approve", "return"), required=True)
+    decision = f.choice("decision", (go_ahead, "return"), required=True)
     note = f.text("note", max_len=4000)
     if decision == "return" and not note:
         f.errors["note"] = "Trả lại phải có ý kiến để người soạn sửa."
     f.raise_if_errors()
+    return decision, note
+
+
+@form("review")
+def review_form(ctx, document: Document, data: dict) -> dict:
+    decision, note = _decision(data, "approve")
     return {"decision": decision, "note": note}
 
 
 @form("sign")
 def sign_form(ctx, document: Document, data: dict) -> dict:
-    f = Fields(data)
-    decision = f.choice("decision", ("sign", "return"), required=True)
-    note = f.text("note", max_len=4000)
-    if decision == "return" and not note:
-        f.errors["note"] = "Trả lại phải có ý kiến để người soạn sửa."
-    f.raise_if_errors()
+    decision, note = _decision(data, "sign")
     if decision == "sign":
         if latest_file(document, "to_sign") is None:
             raise InvalidInput(N_("Chưa có văn bản trình ký."))

@@ -53,14 +53,23 @@ def inbox():
                            args={k: v for k, v in args.items() if k != "page"})
 
 
+def _act(operation, success) -> None:
+    """Run one engine operation behind a button and flash how it went.
+
+    ``success`` is the message, or a function of the operation's result giving it.
+    """
+    try:
+        result = operation()
+    except DomainError as error:
+        flash(error_text(error), "error")
+    else:
+        flash(success(result) if callable(success) else success, "success")
+
+
 @bp.route("/tasks/<task_id>/claim", methods=["POST"])
 @login_required
 def claim(task_id: str):
-    try:
-        tasks.claim(task_id, current_user)
-        flash(gettext("Đã nhận công việc."), "success")
-    except DomainError as error:
-        flash(error_text(error), "error")
+    _act(lambda: tasks.claim(task_id, current_user), gettext("Đã nhận công việc."))
     return redirect(url_for("pages.inbox", view="mine"))
 
 
@@ -132,11 +141,8 @@ def _replies(doc):
 @login_required
 def urge(document_id: int):
     doc = documents.get_visible(current_user, document_id)
-    try:
-        count = overview.urge(current_user, doc, {"note": request.form.get("note", "")})
-        flash(gettext("Đã đôn đốc %(count)s người đang giữ văn bản.", count=count), "success")
-    except DomainError as error:
-        flash(error_text(error), "error")
+    _act(lambda: overview.urge(current_user, doc, {"note": request.form.get("note", "")}),
+         lambda count: gettext("Đã đôn đốc %(count)s người đang giữ văn bản.", count=count))
     return redirect(url_for("pages.document", document_id=doc.id))
 
 
@@ -241,11 +247,7 @@ def delegation_page():
 @bp.route("/delegations/<int:delegation_id>/revoke", methods=["POST"])
 @login_required
 def revoke_delegation(delegation_id: int):
-    try:
-        delegations.revoke(current_user, delegation_id)
-        flash(gettext("Đã thu hồi ủy quyền."), "success")
-    except DomainError as error:
-        flash(error_text(error), "error")
+    _act(lambda: delegations.revoke(current_user, delegation_id), gettext("Đã thu hồi ủy quyền."))
     return redirect(url_for("pages.delegation_page"))
 
 
@@ -255,13 +257,10 @@ def admin_users():
     if not current_user.has_role(Role.ADMIN):
         abort(403)
     if request.method == "POST":
-        try:
-            moved = handover.handover(current_user, request.form.get("username", ""),
-                                      request.form.get("successor", ""))
-            flash(gettext("Đã bàn giao: %(tasks)s công việc, %(lines)s dòng xử lý, %(drafts)s dự thảo.",
-                          **moved), "success")
-        except DomainError as error:
-            flash(error_text(error), "error")
+        _act(lambda: handover.handover(current_user, request.form.get("username", ""),
+                                       request.form.get("successor", "")),
+             lambda moved: gettext("Đã bàn giao: %(tasks)s công việc, %(lines)s dòng xử lý, %(drafts)s dự thảo.",
+                                   **moved))
         return redirect(url_for("pages.admin_users"))
     users = db.session.query(User).order_by(User.active.desc(), User.unit_code, User.username).all()
     return render_template("admin_users.html", users=users)
