@@ -64,7 +64,8 @@ def run(workdir):
     app = make_app(workdir)
     rng = random.Random(2026)
     with app.app_context():
-        from engine import documents, tasks
+        from engine import documents
+        from engine.processing import tasks
         from engine.db import db
 
         users, task_rows = populate(db, rng)

@@ -14,7 +14,8 @@ RUNS = 7
 
 def run(workdir: Path) -> None:
     from bench.common import DEMO_PASSWORD, make_app
-    from engine import outgoing, settings, signing_keys, signatures
+    from engine import outgoing, settings, signing_keys
+    from engine.incoming import signatures
     from engine.db import db
     from engine.models import Document, User
     from integrations.pdf.compose import render_draft

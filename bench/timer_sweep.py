@@ -25,16 +25,16 @@ def run(workdir):
         with app.app_context():
             from engine.db import db
             from engine.models import User, WorkflowInstance
-            from engine.scheduler import due_instance_ids, sweep_timers
+            from engine.deadlines.timer_sweep import due_instance_ids, sweep_timers
             from tests.conftest import incoming_meta, make_pdf
 
-            from engine import incoming
-            from engine.uploads import Upload
+            from engine.incoming import registration
+            from engine.incoming.uploads import Upload
 
             clock.set_time(datetime(2026, 11, 25, 9, 0, tzinfo=clock.VN_TZ))
             clerk = db.session.query(User).filter_by(username="vanthu").one()
             for _ in range(DUE):
-                incoming.receive(clerk, incoming_meta(issued_on="2026-11-24"), [Upload("a.pdf", make_pdf())])
+                registration.receive(clerk, incoming_meta(issued_on="2026-11-24"), [Upload("a.pdf", make_pdf())])
             template = db.session.query(WorkflowInstance).first()
             future = clock.now() + timedelta(days=30)
             rows = [dict(document_id=template.document_id, process_version_id=template.process_version_id,

@@ -28,17 +28,18 @@ from functools import lru_cache
 
 from sqlalchemy import func
 
-from engine import history, settings, signatures, signing_keys
+from engine import history, settings, signing_keys
+from engine.incoming import signatures
 from engine.db import db
 from engine.doctypes import DOC_TYPES
 from engine.errors import N_, DangerousContent, Forbidden, InvalidInput, NotFound
 from engine.models import Attachment, Document, LineKind, LineStatus, ProcessingLine, Role, Unit, User
 from engine.models.documents import Secrecy, Urgency
-from engine.numbering import next_number
+from engine.records.numbering import next_number
 from engine.storage import store
-from engine.task_forms import form
+from engine.workflow.forms import form
 from engine.tx import transaction
-from engine.uploads import Upload, attach, check, forget_unreferenced
+from engine.incoming.uploads import Upload, attach, check, forget_unreferenced
 from engine.validation import Fields
 from engine.workflow import runtime
 from engine.workflow.operators import operator
@@ -197,7 +198,7 @@ def drafter_of(document: Document) -> User | None:
 
 
 def _apply(document: Document, cleaned: dict) -> None:
-    from engine.incoming import search_text
+    from engine.incoming.registration import search_text
 
     custom = cleaned.pop("custom_layout", "unchanged")
     for key, value in cleaned.items():
@@ -299,7 +300,7 @@ def start_reply(ctx, incoming: Document, *, note: str | None = None) -> Document
 
     The drafter completes it (text or file, receivers, signer) on the draft page, then submits.
     """
-    from engine.incoming import search_text
+    from engine.incoming.registration import search_text
 
     now = ctx.when
     receivers = []
@@ -458,7 +459,7 @@ def preview(document: Document) -> bytes:
 
 def _store_pdf(document: Document, data: bytes, name: str, kind: str, actor: User | None) -> Attachment:
     from engine import clock
-    from engine.uploads import safe_name
+    from engine.incoming.uploads import safe_name
 
     digest, _created = store().put(data)
     last = db.session.query(func.max(Attachment.position)).filter_by(document_id=document.id).scalar()
@@ -682,7 +683,7 @@ def issue_document(ctx, **_params) -> dict:
     document.number, document.notation, document.issued_on = number_text(number), notation, when.date()
     document.outgoing_year, document.outgoing_number, document.issued_at = year, number, when
     _store_pdf(document, issued, f"{document.number}-{notation}.pdf", "issued", ctx.actor)
-    from engine.incoming import search_text
+    from engine.incoming.registration import search_text
 
     document.search_text = search_text(document)
     signatures.update_legal_standing(document)
@@ -693,9 +694,9 @@ def issue_document(ctx, **_params) -> dict:
 
 def deliver_internal(ctx, document: Document, issued: Attachment, unit: Unit) -> Document:
     """The issued document as an internal incoming document of ``unit``, waiting in its head's queue."""
-    from engine import lines
-    from engine.calendar_service import current_calendar
-    from engine.incoming import search_text
+    from engine.processing import lines
+    from engine.deadlines.calendar_service import current_calendar
+    from engine.incoming.registration import search_text
 
     now = ctx.when
     copy = Document(direction="incoming", status="accepted", source="internal", secrecy=Secrecy.NONE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from engine import clock
-from engine.calendar_service import CalendarDay, current_calendar
+from engine.deadlines.calendar_service import CalendarDay, current_calendar
 from engine.db import db
 from tests.test_mailer import login
 

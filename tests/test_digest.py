@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from engine import clock, digest
+from engine import clock
+from engine.deadlines import digest
 from engine.text import duration_vi
-from engine.calendar_service import CalendarDay
+from engine.deadlines.calendar_service import CalendarDay
 from engine.db import db
 from engine.models import Notification, OutboxMessage, ProcessingLine
 from engine.tx import transaction

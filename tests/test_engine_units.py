@@ -60,7 +60,7 @@ def test_file_store_is_content_addressed_and_never_overwrites(tmp_path):
 
 def test_register_numbers_are_unique_and_gap_free_under_concurrency(app):
     from engine.db import db
-    from engine.numbering import next_number
+    from engine.records.numbering import next_number
 
     taken, errors = [], []
     barrier = threading.Barrier(4)
@@ -89,7 +89,7 @@ def test_register_numbers_are_unique_and_gap_free_under_concurrency(app):
 
 def test_a_rolled_back_registration_gives_its_number_back(app):
     from engine.db import db
-    from engine.numbering import next_number
+    from engine.records.numbering import next_number
 
     assert next_number("incoming", 2032) == 1
     db.session.rollback()

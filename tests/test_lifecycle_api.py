@@ -217,7 +217,7 @@ def test_two_people_completing_the_same_task_at_once(app, api):
     route(api, doc_id, {"lead": ["unit:ldvl"]})
     task_id = api.task("tp.ldvl", doc_id, "assign")["id"]
     from engine.models import User
-    from engine import tasks as engine_tasks
+    from engine.processing import tasks as engine_tasks
     from engine.errors import DomainError
 
     results = []

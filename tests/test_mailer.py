@@ -8,10 +8,11 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from engine import clock, mailer
+from engine import clock
+from engine.notifications import mailer
 from engine.db import db
 from engine.models import Document, OutboxMessage, User
-from engine.notify import notify
+from engine.notifications.notify import notify
 from engine.tx import transaction
 from tests.conftest import DEMO_PASSWORD, incoming_meta
 from tests.test_mail import CollectingHandler, free_port

@@ -21,7 +21,7 @@ import pytest
 from engine import clock
 from engine.db import db
 from engine.models import Notification, OutboxMessage, WorkflowInstance
-from engine.scheduler import sweep_timers
+from engine.deadlines.timer_sweep import sweep_timers
 from tests.conftest import DEMO_PASSWORD, incoming_meta, make_pdf
 from tests.test_outgoing_api import outgoing_meta, step, to_signing
 

@@ -7,10 +7,10 @@ from datetime import date, datetime
 import pytest
 
 from engine import clock
-from engine.calendar_service import CalendarDay
+from engine.deadlines.calendar_service import CalendarDay
 from engine.db import db
 from engine.models import OutboxMessage, WorkflowInstance
-from engine.scheduler import sweep_timers
+from engine.deadlines.timer_sweep import sweep_timers
 from tests.conftest import incoming_meta
 
 
@@ -220,7 +220,7 @@ def test_sweep_loads_only_due_instances(api, monkeypatch):
 def test_escalation_email_reaches_a_real_smtp_server(app, api):
     from email import message_from_bytes, policy
 
-    from engine import mailer
+    from engine.notifications import mailer
     from tests.test_mailer import Server, use_smtp
 
     server = Server().start()

@@ -5,7 +5,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from engine import calendar_admin, clock, mailer
+from engine import clock
+from engine.deadlines import calendar_admin
+from engine.notifications import mailer
 from engine.errors import DomainError
 from engine.models import Role
 from web.i18n import error_text

@@ -8,7 +8,8 @@ import flask_babel
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from engine import accounts, clock
+from engine import clock
+from engine.people import accounts
 from engine.db import db
 from engine.errors import DomainError
 from engine.models import User

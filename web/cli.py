@@ -16,7 +16,7 @@ def initialise(demo_password: str | None) -> dict:
 
     from flask_migrate import upgrade
 
-    from engine import demo
+    from engine.people import demo
     from engine.workflow.specs import deploy_directory
 
     upgrade(directory=str(Path(current_app.root_path).parent / "migrations"))

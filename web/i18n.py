@@ -9,7 +9,7 @@ from flask_babel import gettext
 from engine import clock, history
 from engine.errors import N_
 from engine.doctypes import type_name
-from engine.lines import ACTION_LABELS
+from engine.processing.lines import ACTION_LABELS
 from engine.models.documents import Status, Urgency
 from engine.models.processing import LineKind, LineStatus
 from engine.models.org import Role
@@ -71,7 +71,7 @@ def remaining(due) -> str:
     """Working time left before ``due`` on the office calendar, or how late it is."""
     if not due:
         return ""
-    from engine.calendar_service import current_calendar
+    from engine.deadlines.calendar_service import current_calendar
 
     calendar = current_calendar()
     now = clock.now()
@@ -106,7 +106,7 @@ def unit_name(code: str | None) -> str:
 def _can_supervise() -> bool:
     from flask_login import current_user
 
-    from engine import delegations
+    from engine.processing import delegations
 
     return current_user.is_authenticated and delegations.has_right(current_user, "supervise")
 
@@ -114,7 +114,7 @@ def _can_supervise() -> bool:
 def _unread():
     from flask_login import current_user
 
-    from engine.notify import unread
+    from engine.notifications.notify import unread
 
     return unread(current_user) if current_user.is_authenticated else []
 

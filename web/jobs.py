@@ -6,7 +6,7 @@ import logging
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from engine import scheduler as jobs
+from engine.deadlines import timer_sweep
 from engine.clock import VN_TZ
 
 log = logging.getLogger(__name__)
@@ -25,9 +25,10 @@ def _in_app(app, fn):
 
 
 def add_jobs(app, scheduler) -> None:
-    scheduler.add_job(_in_app(app, jobs.sweep_timers), "interval", seconds=30, id="timer_sweep",
+    scheduler.add_job(_in_app(app, timer_sweep.sweep_timers), "interval", seconds=30, id="timer_sweep",
                       max_instances=1, coalesce=True)
-    from engine import digest, mailer
+    from engine.deadlines import digest
+    from engine.notifications import mailer
 
     scheduler.add_job(_in_app(app, mailer.deliver_pending), "interval", seconds=60, id="outbox_email",
                       max_instances=1, coalesce=True)

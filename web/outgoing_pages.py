@@ -9,13 +9,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from engine import documents, outgoing, tasks
+from engine import documents, outgoing
+from engine.processing import tasks
 from engine.db import db
 from engine.doctypes import DOC_TYPES
 from engine.errors import DomainError
 from engine.models import Role, Unit, User
 from engine.models.documents import Urgency
-from engine.uploads import Upload
+from engine.incoming.uploads import Upload
 from web.i18n import error_text
 
 bp = Blueprint("outgoing", __name__)

@@ -5,13 +5,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from engine import delegations, documents, handover, incoming, lines, overview, tasks
+from engine import documents
+from engine.incoming import registration
+from engine.processing import delegations, handover, lines, overview, tasks
 from engine.db import db
 from engine.doctypes import DOC_TYPES
 from engine.errors import DomainError, DuplicateSuspected
 from engine.models import Document, ProcessingLine, Role, Unit, User
 from engine.models.documents import Status, Urgency
-from engine.uploads import Upload
+from engine.incoming.uploads import Upload
 from web.api import attachment_response
 from web.i18n import error_text
 
@@ -110,7 +112,7 @@ def new_incoming():
         meta["paper_copy"] = "paper_copy" in form
         files = [Upload(f.filename or "", f.read(), f.mimetype) for f in request.files.getlist("files") if f.filename]
         try:
-            doc = incoming.receive(current_user, meta, files)
+            doc = registration.receive(current_user, meta, files)
         except DomainError as error:
             flash(error_text(error), "error")
             errors = error.details
@@ -271,7 +273,7 @@ def admin_users():
 def notifications():
     """Unread notices (urging, escalations, urgent arrivals); opening the page marks them read."""
     from engine import clock
-    from engine.notify import unread
+    from engine.notifications.notify import unread
 
     items = unread(current_user, limit=100)
     for item in items:

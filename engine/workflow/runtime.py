@@ -72,7 +72,7 @@ def now_iso() -> str:
 
 def expression_functions() -> dict:
     """Plain functions visible to diagram expressions (timers, gateways, parameters)."""
-    from engine.calendar_service import expression_calendar_functions
+    from engine.deadlines.calendar_service import expression_calendar_functions
 
     return {**expression_calendar_functions(), "now_iso": now_iso}
 

@@ -7,10 +7,13 @@ from functools import wraps
 from flask import Blueprint, g, jsonify, request, send_file
 from io import BytesIO
 
-from engine import accounts, delegations, documents, handover, incoming, lines, overview, tasks
+from engine import documents
+from engine.incoming import registration
+from engine.people import accounts
+from engine.processing import delegations, handover, lines, overview, tasks
 from engine.errors import N_, AuthFailed, InvalidInput
 from engine.storage import store
-from engine.uploads import Upload
+from engine.incoming.uploads import Upload
 from web.api.openapi import openapi_document
 from web.api.serializers import document_json, task_json
 
@@ -81,7 +84,7 @@ def me():
 @api.post("/documents/incoming")
 @token_required
 def receive_incoming():
-    doc = incoming.receive(g.user, multipart_metadata(), uploads())
+    doc = registration.receive(g.user, multipart_metadata(), uploads())
     return doc_response(doc, 201)
 
 
@@ -208,7 +211,7 @@ def handover_user(username: str):
 @api.get("/notifications")
 @token_required
 def list_notifications():
-    from engine.notify import unread
+    from engine.notifications.notify import unread
     from web.api.serializers import iso
 
     return jsonify({"items": [{"id": n.id, "document_id": n.document_id, "kind": n.kind, "message": n.message,

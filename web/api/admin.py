@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
-from engine import calendar_admin, clock, mailer
+from engine import clock
+from engine.deadlines import calendar_admin
+from engine.notifications import mailer
 from engine.errors import N_, InvalidInput
 
 

@@ -19,7 +19,7 @@ def _remaining_minutes(due, now):
         return None
     if due <= now:
         return -int((now - due).total_seconds() // 60)
-    from engine.calendar_service import current_calendar
+    from engine.deadlines.calendar_service import current_calendar
 
     return int(current_calendar().working_time_between(now, due).total_seconds() // 60)
 
@@ -77,7 +77,7 @@ def line_json(line) -> dict:
 
 
 def _signatures(doc: Document) -> list[dict]:
-    from engine.signatures import signatures_json
+    from engine.incoming.signatures import signatures_json
 
     return signatures_json(doc)
 

@@ -19,7 +19,7 @@ from engine import clock, settings
 from engine.db import db
 from engine.models import Document, InboxTask, ProcessingLine, Role, Unit, User, UserRole
 from engine.models.documents import Urgency
-from engine.notify import document_link, notify
+from engine.notifications.notify import document_link, notify
 from engine.text import duration_vi
 from engine.workflow.operators import operator
 
@@ -100,7 +100,7 @@ def escalate(ctx, step: str = "", audience=("leaders", "unit_head", "assignee"),
         return {"open": False, "sent": 0}
     document = ctx.document
     now = ctx.when
-    from engine.calendar_service import current_calendar
+    from engine.deadlines.calendar_service import current_calendar
 
     if not current_calendar().is_working_day(now.date()):
         return {"open": True, "sent": 0}  # the daily repeat skips weekends and holidays

@@ -16,11 +16,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from engine import clock, history, settings
-from engine.calendar_service import current_calendar
+from engine.deadlines.calendar_service import current_calendar
 from engine.db import db
 from engine.errors import N_
 from engine.models import Document, LineKind, LineStatus, ProcessingLine, Unit, User
-from engine.task_forms import form
+from engine.workflow.forms import form
 from engine.validation import Fields
 from engine.workflow import runtime
 from engine.workflow.operators import operator

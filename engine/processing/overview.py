@@ -5,11 +5,12 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import func
 
-from engine import clock, delegations, history
+from engine import clock, history
+from engine.processing import delegations
 from engine.db import db
 from engine.errors import N_, Forbidden
 from engine.models import Document, InboxTask, LineStatus, ProcessingLine, Unit, User
-from engine.notify import notify
+from engine.notifications.notify import notify
 from engine.tx import transaction
 from engine.validation import Fields
 

@@ -6,12 +6,13 @@ from datetime import date, datetime, time
 
 from sqlalchemy import and_, case, false, func, or_, update
 
-from engine import clock, delegations
+from engine import clock
+from engine.processing import delegations
 from engine.db import db
 from engine.errors import N_, Forbidden, InvalidInput, NotFound, TaskClosed
 from engine.models import Document, InboxTask, User
 from engine.models.documents import Urgency
-from engine.task_forms import handler
+from engine.workflow.forms import handler
 from engine.text import fold
 from engine.tx import transaction
 from engine.workflow import runtime

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from engine import accounts, clock, history
+from engine import clock, history
+from engine.people import accounts
 from engine.db import db
 from engine.errors import N_, Forbidden, InvalidInput, NotFound
 from engine.models import Delegation, Document, InboxTask, LineStatus, ProcessingLine, Role, User

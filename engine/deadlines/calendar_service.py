@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from engine import settings
 from engine.clock import VN_TZ
 from engine.db import db
-from engine.workcalendar import WorkCalendar, expression_functions
+from engine.deadlines.workcalendar import WorkCalendar, expression_functions
 
 
 class CalendarDay(db.Model):

@@ -11,8 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from engine import clock, delegations
-from engine.calendar_service import current_calendar
+from engine import clock
+from engine.processing import delegations
+from engine.deadlines.calendar_service import current_calendar
 from engine.db import db
 from engine.errors import N_
 from engine.models import (
@@ -27,7 +28,7 @@ from engine.models import (
     UserRole,
 )
 from engine.models.documents import Urgency
-from engine.notify import document_link, notify
+from engine.notifications.notify import document_link, notify
 from engine.text import duration_vi
 from engine.tx import transaction
 

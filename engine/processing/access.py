@@ -36,7 +36,7 @@ def visible_filter(user: User):
 
 
 def _delegator_ids(user: User) -> list[int]:
-    from engine.delegations import in_force
+    from engine.processing.delegations import in_force
 
     return [d.delegator_id for d in in_force(user)] or [-1]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 
 from engine import clock, settings
-from engine.accounts import hash_password, password_matches
+from engine.people.accounts import hash_password, password_matches
 from engine.db import db
 from engine.models import Unit, User, UserRole
 from engine.models.org import Role

@@ -1,17 +1,18 @@
 """Incoming documents: arrival, the clerk's verification, registration, refusal, duplicates."""
 from __future__ import annotations
 
-from engine import clock, duplicates, history, settings, signatures
+from engine import clock, history, settings
+from engine.incoming import duplicates, signatures
 from engine.db import db
 from engine.doctypes import DOC_TYPES
 from engine.errors import N_, DuplicateSuspected, Forbidden, InvalidInput, SecretDocument
 from engine.models import Document, Role, User
 from engine.models.documents import Secrecy, Status, Urgency
-from engine.numbering import next_number
-from engine.task_forms import form
+from engine.records.numbering import next_number
+from engine.workflow.forms import form
 from engine.text import fold
 from engine.tx import transaction
-from engine.uploads import Upload, attach, check, forget_unreferenced
+from engine.incoming.uploads import Upload, attach, check, forget_unreferenced
 from engine.validation import Fields
 from engine.workflow import runtime
 from engine.workflow.operators import operator

@@ -1,0 +1,1 @@
+"""Telling people: in-app notifications and email delivery from the outbox."""

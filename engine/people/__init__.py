@@ -1,0 +1,1 @@
+"""People: accounts, sign-in and API tokens, the demo organisation and users."""

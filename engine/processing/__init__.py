@@ -1,0 +1,2 @@
+"""Processing incoming documents: routing into processing lines, task inboxes and forms' completion,
+who may see what, the leaders' overview and urging, delegation and handover."""
