@@ -14,7 +14,8 @@ RUNS = 7
 
 def run(workdir: Path) -> None:
     from bench.common import DEMO_PASSWORD, make_app
-    from engine import outgoing, settings, signing_keys
+    from engine import settings
+    from engine.outgoing import issuing, preparing, signing_keys
     from engine.incoming import signatures
     from engine.db import db
     from engine.models import Document, User
@@ -37,19 +38,19 @@ def run(workdir: Path) -> None:
         sizes = {}
         for i in range(RUNS):
             t0 = time.perf_counter()
-            rendered = render_draft(outgoing.draft_layout(doc))
+            rendered = render_draft(preparing.draft_layout(doc))
             pdf = add_issue_fields(rendered.pdf, number_box=rendered.number_box, date_box=rendered.date_box)
             t1 = time.perf_counter()
             key = signing_keys.open_signer("giamdoc", DEMO_PASSWORD)
             signed = sign_as_leader(pdf, key, page=rendered.page_index, box=rendered.leader_box,
                                     name=leader.full_name, position=leader.position,
-                                    image_png=outgoing.signature_image("giamdoc"))
+                                    image_png=issuing.signature_image("giamdoc"))
             t2 = time.perf_counter()
             seal = signing_keys.open_signer(signing_keys.seal_key_id(), DEMO_PASSWORD)
             issued = issue_with_seal(signed, seal, number_text=f"{i + 1:02d}/SLĐTBXH-LĐVL",
                                      date_text="ngày 26 tháng 11 năm 2026", seal_box=rendered.seal_box,
                                      page=rendered.page_index, timestamper=signing_keys.timestamper(),
-                                     org_name=settings.get("ORG_NAME"), seal_png=outgoing.seal_image())
+                                     org_name=settings.get("ORG_NAME"), seal_png=issuing.seal_image())
             t3 = time.perf_counter()
             checks = signatures.verify_bytes(issued)
             t4 = time.perf_counter()

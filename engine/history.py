@@ -4,6 +4,7 @@ from __future__ import annotations
 from engine import clock
 from engine.db import db
 from engine.errors import N_
+from engine.interconnection.outbound import queue_status_reply
 from engine.models import Document, HistoryEvent
 
 # What each history action means, for people (the API returns the code).
@@ -28,7 +29,7 @@ ACTION_LABELS = {
     "urged": N_("Đôn đốc xử lý"),
     "escalated": N_("Báo quá hạn"),
     "handover": N_("Bàn giao công việc"),
-    # outgoing documents (engine/outgoing.py)
+    # outgoing documents (engine/outgoing/)
     "draft_updated": N_("Sửa dự thảo"),
     "draft_file_added": N_("Tải lên tệp dự thảo"),
     "submitted": N_("Trình dự thảo"),
@@ -69,24 +70,3 @@ def set_status(document: Document, status: str, ctx=None, *, action: str | None 
     event = record(document, action or status, ctx, status=status, note=note, details=details)
     queue_status_reply(document, status, ctx, note=note)
     return event
-
-
-def queue_status_reply(document: Document, status: str, ctx=None, *, note: str | None = None) -> None:
-    """An edXML status package (codes 01–06) for an electronic incoming document from another agency."""
-    from engine import settings
-    from engine.models.documents import Status
-    from engine.outbox import enqueue
-
-    code = Status.EDXML_CODES.get(status)
-    if (code is None or document.direction != "incoming" or document.source != "electronic"
-            or not document.sender_org_id):
-        return
-    actor = ctx.actor if ctx else None
-    enqueue("edxml_status", f"status:{document.id}:{code}", {
-        "to_organ_id": document.sender_org_id, "from_organ_id": settings.get("ORG_CODE"),
-        "code": code, "status": status, "description": Status.LABELS[status], "note": note,
-        "document": {"number": document.number, "notation": document.notation,
-                     "issued_on": document.issued_on.isoformat() if document.issued_on else None},
-        "timestamp": (ctx.when if ctx else clock.now()).isoformat(),
-        "staff": actor.full_name if actor else None,
-    }, document_id=document.id)

@@ -327,7 +327,6 @@ def test_attachment_rows_are_never_rewritten(api):
     assert all(after[k] == v for k, v in before.items()) and len(after) == len(before) + 1
 
 
-
 def test_delegate_signs_with_own_key_and_pin_is_never_stored(api):
     from engine.models import HistoryEvent, WorkflowInstance
 

@@ -249,7 +249,7 @@ def softhsm_app(app, tmp_path):
 
 
 def test_pkcs11_token_signs_through_the_app_configuration(softhsm_app, api):
-    from engine import signing_keys
+    from engine.outgoing import signing_keys
     from integrations.pdf.keys import Pkcs11KeyStore
 
     assert isinstance(signing_keys.key_store(), Pkcs11KeyStore)
@@ -266,7 +266,7 @@ def test_pkcs11_token_signs_through_the_app_configuration(softhsm_app, api):
 
 
 def test_demo_pki_keys_follow_the_demo_passwords(app, tmp_path):
-    from engine import signing_keys
+    from engine.outgoing import signing_keys
     from integrations.pdf.keys import BadPin, Pkcs12KeyStore
 
     app.config["QOFFICE_PKI_DIR"] = str(tmp_path / "pki")

@@ -23,7 +23,7 @@ def initialise(demo_password: str | None) -> dict:
     deploy_directory()
     demo.ensure_organisation()
     shown = demo.ensure_demo_users(demo_password)
-    from engine.signing_keys import ensure_demo_pki
+    from engine.outgoing.signing_keys import ensure_demo_pki
 
     ensure_demo_pki(shown)  # demo signing keys: PIN = the user's demo password (outgoing documents)
     db.session.commit()

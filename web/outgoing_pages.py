@@ -9,7 +9,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from engine import documents, outgoing
+from engine import documents
+from engine.outgoing import drafting
 from engine.processing import tasks
 from engine.db import db
 from engine.doctypes import DOC_TYPES
@@ -44,7 +45,7 @@ def _meta(form) -> dict:
     if form.get("in_reply_to"):
         meta["in_reply_to"] = form.get("in_reply_to")
     layout = {}
-    for key in outgoing.BOX_KEYS:
+    for key in drafting.BOX_KEYS:
         raw = (form.get(key) or "").strip()
         if raw:
             parts = [p for p in raw.replace(";", ",").replace(" ", ",").split(",") if p]
@@ -74,7 +75,7 @@ def _form_values(doc=None, form=None) -> dict:
             "body": doc.body or "", "notes": doc.notes or "",
             "receivers": [r.get("ref") for r in doc.receivers or () if r.get("kind") == "unit"],
             "org_receivers": ", ".join(r["code"] for r in doc.receivers or () if r.get("kind") == "org"),
-            **{k: ", ".join(f"{v:g}" for v in custom[k]) for k in outgoing.BOX_KEYS if k in custom},
+            **{k: ", ".join(f"{v:g}" for v in custom[k]) for k in drafting.BOX_KEYS if k in custom},
             **{k: custom[k] for k in ("page", "number_page") if k in custom}}
 
 
@@ -91,11 +92,11 @@ def _submit_task(doc):
 @bp.route("/outgoing/new", methods=["GET", "POST"])
 @login_required
 def new_outgoing():
-    if not outgoing.can_draft(current_user):
+    if not drafting.can_draft(current_user):
         abort(403)
     if request.method == "POST":
         try:
-            doc = outgoing.create(current_user, _meta(request.form), _files())
+            doc = drafting.create(current_user, _meta(request.form), _files())
         except DomainError as error:
             flash(error_text(error), "error")
             return _render("outgoing/draft.html", values=_form_values(form=request.form), errors=error.details,
@@ -121,8 +122,8 @@ def edit_draft(document_id: int):
         try:
             files = _files()
             if files:
-                outgoing.add_files(current_user, doc, files)
-            outgoing.update_draft(current_user, doc, _meta(request.form))
+                drafting.add_files(current_user, doc, files)
+            drafting.update_draft(current_user, doc, _meta(request.form))
         except DomainError as error:
             flash(error_text(error), "error")
             return _render("outgoing/draft.html", doc=doc, values=_form_values(form=request.form),

@@ -8,9 +8,9 @@ from engine.doctypes import DOC_TYPES
 from engine.errors import N_, DuplicateSuspected, Forbidden, InvalidInput, SecretDocument
 from engine.models import Document, Role, User
 from engine.models.documents import Secrecy, Status, Urgency
+from engine.records.indexing import search_text
 from engine.records.numbering import next_number
 from engine.workflow.forms import form
-from engine.text import fold
 from engine.tx import transaction
 from engine.incoming.uploads import Upload, attach, check, forget_unreferenced
 from engine.validation import Fields
@@ -18,11 +18,6 @@ from engine.workflow import runtime
 from engine.workflow.operators import operator
 
 SOURCES = ("electronic", "paper")
-
-
-def search_text(doc: Document) -> str:
-    return fold(" ".join(filter(None, [doc.subject, doc.number_notation, doc.sender_org_name,
-                                       doc.sender_org_id, str(doc.incoming_number or "")])))
 
 
 def clean_metadata(meta: dict) -> dict:

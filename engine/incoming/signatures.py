@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from engine import signing_keys
+from engine.outgoing import signing_keys
 from engine.db import db
 from engine.models import Attachment, Document
 from engine.storage import store

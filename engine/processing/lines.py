@@ -13,13 +13,14 @@ Acknowledgements of "inform" recipients stay open: reading is still useful.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from engine import clock, history, settings
 from engine.deadlines.calendar_service import current_calendar
 from engine.db import db
 from engine.errors import N_
-from engine.models import Document, LineKind, LineStatus, ProcessingLine, Unit, User
+from engine.models import Document, LineKind, LineStatus, ProcessingLine, Unit, User, WorkflowInstance
+from engine.outgoing import drafting
 from engine.workflow.forms import form
 from engine.validation import Fields
 from engine.workflow import runtime
@@ -62,8 +63,6 @@ def deadline_from(value, *, start: datetime) -> datetime | None:
         if not 1 <= days <= 365:
             raise ValueError("số ngày làm việc phải từ 1 đến 365")
         return calendar.add_working_days(start, days)
-    from datetime import date
-
     try:
         day = date.fromisoformat(str(value))
     except ValueError:
@@ -192,7 +191,8 @@ def acknowledge_form(ctx, document: Document, data: dict) -> dict:
 
 # --- operators --------------------------------------------------------------------------------
 
-def _start_line(ctx, document: Document, line: ProcessingLine) -> None:
+def start_line(ctx, document: Document, line: ProcessingLine) -> None:
+    """Start the ``handle_line`` flow of a new processing line (in the caller's transaction)."""
     db.session.flush()
     instance = runtime.start("handle_line", document, {
         "document_id": document.id, "line_id": line.id, "kind": line.kind, "target_type": line.target_type,
@@ -233,7 +233,7 @@ def open_lines(ctx, lines=(), instruction=None, deadline_at=None, **_params) -> 
                        note="; ".join(_describe(line) for line in created)
                        + (f". Ý kiến chỉ đạo: {instruction}" if instruction else ""))
     for line in created:
-        _start_line(ctx, document, line)
+        start_line(ctx, document, line)
     if any(line.kind == LineKind.LEAD and line.target_type == "user" for line in created):
         history.set_status(document, "in_progress", ctx, action="in_progress")
     return {"line_ids": [line.id for line in created]}
@@ -268,7 +268,7 @@ def assign_line(ctx, line_id=None, assignees=(), note=None, **_params) -> dict:
                                created_by_id=ctx.actor.id if ctx.actor else None)
         child.holder = extra
         db.session.add(child)
-        _start_line(ctx, document, child)
+        start_line(ctx, document, child)
     if line.kind == LineKind.LEAD and line.parent_id is None and document.status == "routed":
         history.set_status(document, "in_progress", ctx, action="in_progress")
     return {"holder": people[0].username}
@@ -287,10 +287,8 @@ def forward_line(ctx, line_id=None, to=None, note=None, **_params) -> dict:
 
 @operator("document/start_reply", "Tạo dự thảo văn bản đi trả lời, gắn với văn bản đến")
 def start_reply(ctx, line_id=None, note=None, **_params) -> dict:
-    from engine import outgoing
-
     line = _line(line_id)
-    reply = outgoing.start_reply(ctx, ctx.document, note=note)
+    reply = drafting.start_reply(ctx, ctx.document, note=note)
     line.reply_document_id = reply.id
     return {"reply_document_id": reply.id}
 
@@ -311,8 +309,6 @@ def finish_line(ctx, line_id=None, result=None, note=None, **_params) -> dict:
 
 def close_open_coordination(ctx, document: Document, *, exclude: int) -> int:
     """Close the coordination lines still open when the lead line is done (see module doc)."""
-    from engine.models import WorkflowInstance
-
     lines = (db.session.query(ProcessingLine)
              .filter(ProcessingLine.document_id == document.id, ProcessingLine.id != exclude,
                      ProcessingLine.kind == LineKind.COORDINATE,

@@ -14,8 +14,8 @@ OPERATORS: dict[str, Callable] = {}
 DESCRIPTIONS: dict[str, str] = {}
 
 # Domain modules that register operators; imported once, lazily, to avoid import cycles.
-_PROVIDERS = ("engine.incoming.registration", "engine.processing.lines", "engine.outgoing",
-              "engine.deadlines.escalation")
+_PROVIDERS = ("engine.incoming.registration", "engine.processing.lines", "engine.outgoing.preparing",
+              "engine.outgoing.issuing", "engine.outgoing.sending", "engine.deadlines.escalation")
 
 
 def operator(name: str, description: str):

@@ -5,7 +5,9 @@ from io import BytesIO
 
 from flask import g, jsonify, request, send_file
 
-from engine import documents, outgoing
+from engine import documents
+from engine.outgoing import drafting, preparing
+from engine.records import registers
 from engine.errors import N_, Forbidden, InvalidInput
 from engine.models import Document
 from web.api import api, doc_response, json_body, multipart_metadata, token_required, uploads
@@ -33,7 +35,7 @@ def outgoing_fields(doc: Document) -> dict:
 @api.post("/documents/outgoing")
 @token_required
 def create_outgoing():
-    doc = outgoing.create(g.user, multipart_metadata(), uploads())
+    doc = drafting.create(g.user, multipart_metadata(), uploads())
     return doc_response(doc, 201)
 
 
@@ -47,14 +49,14 @@ def _metadata() -> dict:
 @token_required
 def update_outgoing_draft(document_id: int):
     doc = documents.get_visible(g.user, document_id)
-    return doc_response(outgoing.update_draft(g.user, doc, _metadata()))
+    return doc_response(drafting.update_draft(g.user, doc, _metadata()))
 
 
 @api.post("/documents/<int:document_id>/files")
 @token_required
 def add_outgoing_files(document_id: int):
     doc = documents.get_visible(g.user, document_id)
-    return doc_response(outgoing.add_files(g.user, doc, uploads()), 201)
+    return doc_response(drafting.add_files(g.user, doc, uploads()), 201)
 
 
 @api.get("/documents/<int:document_id>/preview")
@@ -67,7 +69,7 @@ def preview_outgoing(document_id: int):
 
 
 def preview_response(doc: Document):
-    data = outgoing.preview(doc)
+    data = preparing.preview(doc)
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=False,
                      download_name=f"xem-truoc-{doc.id}.pdf", max_age=0)
 
@@ -84,7 +86,7 @@ def outgoing_register():
         year = int(request.args.get("year") or 0) or None
     except ValueError:
         raise InvalidInput(N_("Năm không hợp lệ."), details={"year": "integer expected"}) from None
-    return jsonify({"year": year, "items": [register_row(d) for d in outgoing.register(year)]})
+    return jsonify({"year": year, "items": [register_row(d) for d in registers.outgoing_register(year)]})
 
 
 def register_row(doc: Document) -> dict:

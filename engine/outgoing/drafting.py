@@ -1,0 +1,299 @@
+"""Drafting outgoing documents (R-DRAFT-1): metadata, receivers, the signing leader, the draft text
+or uploaded final PDF, and the draft that answers an incoming document.
+
+The order of the steps lives in ``bpmn/issue_sign_send.bpmn``. A draft is either text Q-Office
+composes into the Decree 30 layout (``body``) or an uploaded final PDF to which Q-Office adds the
+number/date fields at positions the drafter can adjust (``layout``). The next steps are in
+:mod:`engine.outgoing.preparing` (the PDF to sign, submit, review), :mod:`engine.outgoing.issuing`
+(sign, number, seal) and :mod:`engine.outgoing.sending`.
+
+Files of an outgoing document, in order (attachments are never rewritten): ``draft`` (uploads),
+``to_sign`` (the PDF shown to reviewer and leader), ``signed`` (leader's signature), ``issued``
+(number, date and seal; always the last attachment).
+"""
+from __future__ import annotations
+
+from engine import history, settings
+from engine.db import db
+from engine.doctypes import DOC_TYPES
+from engine.errors import N_, Forbidden, NotFound, SecretDocument
+from engine.incoming import signatures
+from engine.incoming.uploads import Upload, attach, check, forget_unreferenced
+from engine.models import Document, Role, Unit, User
+from engine.models.documents import Secrecy, Urgency
+from engine.records.indexing import search_text
+from engine.tx import transaction
+from engine.validation import ORG_ID, Fields
+from engine.workflow import runtime
+from engine.workflow.specs import latest
+
+PROCESS = "issue_sign_send"
+DRAFTER_ROLES = (Role.SPECIALIST, Role.UNIT_HEAD, Role.LEADER)
+BOX_KEYS = ("number_box", "date_box", "leader_box", "seal_box")
+
+
+# --- receivers, signer ------------------------------------------------------------------------
+
+def parse_receiver(ref) -> dict:
+    """``unit:<code>`` (a division or affiliated unit: delivered internally) or ``org:<identifier
+    code>`` (another agency: queued for the interconnection axis) → stored receiver."""
+    name = None
+    if isinstance(ref, dict):  # {"ref": "org:<code>", "name": "<agency name>"} or a stored receiver
+        name = ref.get("name") if isinstance(ref.get("name"), str) else None
+        ref = ref.get("ref") or (f"org:{ref['code']}" if ref.get("code") else "")
+    if not isinstance(ref, str) or ":" not in ref:
+        raise ValueError("phải có dạng unit:<mã> hoặc org:<mã định danh>")
+    kind, _, code = ref.strip().partition(":")
+    code = code.strip()
+    if kind == "unit":
+        unit = db.session.get(Unit, code)
+        if unit is None or unit.kind == "department":
+            raise ValueError(f"không có phòng, đơn vị {code}")
+        return {"ref": f"unit:{unit.code}", "kind": "unit", "code": unit.code, "name": unit.name}
+    if kind == "org":
+        code = code.upper()
+        if not ORG_ID.match(code):
+            raise ValueError(f"mã định danh {code} không hợp lệ")
+        unit = db.session.get(Unit, code)
+        if code == settings.get("ORG_CODE"):
+            raise ValueError("không gửi cho chính cơ quan mình")
+        name = (name or "").strip()[:300] or (unit.name if unit else code)
+        return {"ref": f"org:{code}", "kind": "org", "code": code, "name": name}
+    raise ValueError("phải có dạng unit:<mã> hoặc org:<mã định danh>")
+
+
+def _signer(ref) -> User:
+    user = db.session.query(User).filter_by(username=str(ref or "").removeprefix("user:"), active=True).one_or_none()
+    if user is None or not user.has_role(Role.LEADER):
+        raise ValueError("người ký phải là lãnh đạo Sở")
+    return user
+
+
+def _box(value, name: str, errors: dict):
+    if value is None:
+        return None
+    try:
+        box = [float(v) for v in value]
+    except (TypeError, ValueError):
+        box = []
+    if len(box) != 4 or box[2] <= box[0] or box[3] <= box[1] or min(box) < 0 or max(box) > 5000:
+        errors[name] = "Khung phải là [x1, y1, x2, y2] (điểm PDF, gốc dưới-trái), x1 < x2, y1 < y2."
+        return None
+    return box
+
+
+def _clean_layout(value, errors: dict) -> dict | None:
+    """The drafter's positions for an uploaded final PDF (optional, any subset)."""
+    if value in (None, "", {}):
+        return None
+    if not isinstance(value, dict):
+        errors["layout"] = "Phải là đối tượng JSON."
+        return None
+    custom = {}
+    for key in BOX_KEYS:
+        box = _box(value.get(key), f"layout.{key}", errors)
+        if box:
+            custom[key] = box
+    for key in ("page", "number_page"):
+        if value.get(key) not in (None, ""):
+            try:
+                custom[key] = int(value[key])
+                if custom[key] < 0:
+                    raise ValueError
+            except (TypeError, ValueError):
+                errors[f"layout.{key}"] = "Số trang (tính từ 0) không hợp lệ."
+    return custom or None
+
+
+def clean_metadata(meta: dict, *, partial: bool = False) -> dict:
+    """Validated outgoing metadata; with ``partial`` only the fields given are returned."""
+    f = Fields(meta)
+    data = f.data
+    given = (lambda name: name in data) if partial else (lambda name: True)
+    out: dict = {}
+    if data.get("secrecy") not in (None, "", Secrecy.NONE):
+        raise SecretDocument(N_("Văn bản mật không được soạn, ký và gửi trên hệ thống."))
+    if given("doc_type"):
+        out["doc_type"] = f.choice("doc_type", list(DOC_TYPES), required=True)
+    if given("subject"):
+        out["subject"] = f.text("subject", required=True, max_len=1000)
+    if given("urgency"):
+        out["urgency"] = f.choice("urgency", Urgency.ALL, default=Urgency.NORMAL)
+    if given("paper_copy"):
+        out["paper_copy"] = f.flag("paper_copy")
+    if given("body"):
+        out["body"] = f.text("body", max_len=60000)
+    if given("notes"):
+        out["notes"] = f.text("notes", max_len=2000)
+    if given("receivers"):
+        value = data.get("receivers") or []
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        receivers = []
+        if not isinstance(value, list):
+            f.errors["receivers"] = "Phải là danh sách unit:<mã> hoặc org:<mã định danh>."
+        for ref in value if isinstance(value, list) else ():
+            try:
+                receiver = parse_receiver(ref)
+            except ValueError as exc:
+                f.errors["receivers"] = f"{ref}: {exc}"
+                continue
+            if all(r["ref"] != receiver["ref"] for r in receivers):
+                receivers.append(receiver)
+        out["receivers"] = receivers
+    if given("signer") and data.get("signer") not in (None, ""):
+        try:
+            out["signer"] = _signer(data.get("signer"))
+        except ValueError as exc:
+            f.errors["signer"] = str(exc)
+    elif partial and "signer" in data:
+        out["signer"] = None
+    if given("in_reply_to") and data.get("in_reply_to") not in (None, ""):
+        try:
+            earlier = db.session.get(Document, int(data["in_reply_to"]))
+        except (TypeError, ValueError):
+            earlier = None
+        if earlier is None or earlier.direction != "incoming":
+            f.errors["in_reply_to"] = "Phải là mã một văn bản đến."
+        else:
+            out["in_reply_to_id"] = earlier.id
+    if "layout" in data:
+        out["custom_layout"] = _clean_layout(data.get("layout"), f.errors)
+    f.raise_if_errors()
+    return out
+
+
+# --- drafting ----------------------------------------------------------------------------------
+
+def can_draft(user: User) -> bool:
+    return user.has_role(*DRAFTER_ROLES)
+
+
+def drafter_of(document: Document) -> User | None:
+    return document.created_by
+
+
+def _apply(document: Document, cleaned: dict) -> None:
+    custom = cleaned.pop("custom_layout", "unchanged")
+    for key, value in cleaned.items():
+        setattr(document, key, value)
+    if "urgency" in cleaned:
+        document.urgency_rank = Urgency.RANK[document.urgency]
+    if custom != "unchanged":
+        document.layout = {**(document.layout or {}), "custom": custom}
+    if "signer" in cleaned:
+        signer = cleaned["signer"]
+        document.signer_name = signer.full_name if signer else None
+        document.signer_position = signer.position if signer else None
+    document.search_text = search_text(document)
+
+
+def _start_data(document: Document, drafter: User) -> dict:
+    return {"document_id": document.id, "drafter": drafter.username, "review_unit": drafter.unit_code,
+            "needs_review": needs_review(drafter), "signer": document.signer.username if document.signer else None,
+            "urgency": document.urgency}
+
+
+def needs_review(drafter: User) -> bool:
+    """A specialist's draft is reviewed by the unit head; a unit head's or leader's is not."""
+    return not drafter.has_role(Role.UNIT_HEAD, Role.LEADER)
+
+
+def create(actor: User, meta: dict, files: list[Upload]) -> Document:
+    """A new outgoing draft (status ``draft``) and its issue-sign-send flow with a ``submit`` task."""
+    if not can_draft(actor):
+        raise Forbidden(N_("Chỉ chuyên viên, lãnh đạo phòng và lãnh đạo Sở được soạn văn bản đi."))
+    cleaned = clean_metadata(meta)
+    checked = check(files, first_must_be_pdf=not cleaned.get("body")) if files else []
+    new_blobs: list[str] = []
+    try:
+        with transaction():
+            ctx = runtime.RunContext(actor=actor)
+            now = ctx.when
+            doc = Document(direction="outgoing", status="draft", source="internal", secrecy=Secrecy.NONE,
+                           sender_org_id=settings.get("ORG_CODE"), sender_org_name=settings.get("ORG_NAME"),
+                           created_by_id=actor.id, created_at=now, receivers=[])
+            doc.created_by = actor
+            _apply(doc, cleaned)
+            db.session.add(doc)
+            db.session.flush()
+            if checked:
+                attach(doc, checked, actor_id=actor.id, kind="draft", new_blobs=new_blobs)
+                db.session.refresh(doc, ["attachments"])
+                signatures.check_attachments(doc)
+            ctx.document = doc
+            history.set_status(doc, "draft", ctx, action="draft_created",
+                               note=f"Trả lời văn bản đến mã {doc.in_reply_to_id}" if doc.in_reply_to_id else None)
+            runtime.start(PROCESS, doc, _start_data(doc, actor), ctx)
+    except BaseException:
+        forget_unreferenced(new_blobs)
+        raise
+    return doc
+
+
+def _editable(actor: User, document: Document) -> None:
+    if document.direction != "outgoing":
+        raise NotFound(N_("Không tìm thấy dự thảo."))
+    if document.created_by_id != actor.id:
+        raise Forbidden(N_("Chỉ người soạn thảo được sửa dự thảo."))
+    if document.status != "draft":
+        raise Forbidden(N_("Dự thảo đã trình, không sửa được nữa (chờ trả lại nếu cần sửa)."))
+
+
+def update_draft(actor: User, document: Document, meta: dict) -> Document:
+    """Change the metadata, text or layout of a draft (its drafter, while it is a draft)."""
+    _editable(actor, document)
+    cleaned = clean_metadata(meta, partial=True)
+    with transaction():
+        _apply(document, cleaned)
+        history.record(document, "draft_updated", runtime.RunContext(actor=actor, document=document),
+                       note=", ".join(sorted(k for k in (meta or {}) if k != "body")) or None)
+    return document
+
+
+def add_files(actor: User, document: Document, files: list[Upload]) -> Document:
+    """New versions of the draft file (checked like every upload; never overwriting earlier ones)."""
+    _editable(actor, document)
+    checked = check(files, first_must_be_pdf=False)
+    new_blobs: list[str] = []
+    try:
+        with transaction():
+            attach(document, checked, actor_id=actor.id, kind="draft", new_blobs=new_blobs)
+            db.session.refresh(document, ["attachments"])
+            signatures.check_attachments(document)
+            history.record(document, "draft_file_added", runtime.RunContext(actor=actor, document=document),
+                           note=", ".join(u.name for u, _m in checked))
+    except BaseException:
+        forget_unreferenced(new_blobs)
+        raise
+    return document
+
+
+def start_reply(ctx, incoming: Document, *, note: str | None = None) -> Document:
+    """Create the outgoing draft that answers ``incoming`` (the specialist's "reply" choice).
+
+    The drafter completes it (text or file, receivers, signer) on the draft page, then submits.
+    """
+    now = ctx.when
+    receivers = []
+    if incoming.sender_org_id and incoming.sender_org_id != settings.get("ORG_CODE"):
+        receivers = [{"ref": f"org:{incoming.sender_org_id}", "kind": "org", "code": incoming.sender_org_id,
+                      "name": incoming.sender_org_name or incoming.sender_org_id}]
+    draft = Document(
+        direction="outgoing", status="draft", source="internal", doc_type="CV",
+        subject=f"V/v trả lời văn bản số {incoming.number_notation} của {incoming.sender_org_name or ''}".strip(),
+        sender_org_id=settings.get("ORG_CODE"), sender_org_name=settings.get("ORG_NAME"),
+        receivers=receivers, urgency=incoming.urgency, urgency_rank=incoming.urgency_rank,
+        in_reply_to_id=incoming.id, notes=note, created_by_id=ctx.actor.id if ctx.actor else None, created_at=now)
+    draft.created_by = ctx.actor
+    db.session.add(draft)
+    db.session.flush()
+    draft.search_text = search_text(draft)
+    history.record(draft, "draft_created", ctx, status="draft",
+                   note=f"Dự thảo trả lời văn bản đến số {incoming.incoming_number}/{incoming.register_year}")
+    history.record(incoming, "reply_drafted", ctx, note=f"Dự thảo trả lời: mã {draft.id}",
+                   details={"reply_document_id": draft.id})
+    if latest(PROCESS) is not None and ctx.actor is not None:
+        runtime.start(PROCESS, draft, _start_data(draft, ctx.actor), runtime.RunContext(
+            actor=ctx.actor, on_behalf_of=ctx.on_behalf_of, at=ctx.at, document=draft))
+    return draft

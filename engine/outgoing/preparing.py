@@ -1,0 +1,241 @@
+"""Preparing the PDF to sign (R-DRAFT-1, R-SIGN-1): compose the draft text in the Decree 30 layout
+or take the uploaded final PDF, add the empty number/date fields, submit it, review it.
+
+Task forms ``submit`` and ``review`` validate only; ``submit`` builds the PDF to sign and hands it
+to the ``outgoing/submit`` operator through ``ctx.secrets`` (never the workflow data). Operators
+``outgoing/submit``, ``outgoing/return``, ``outgoing/approve``.
+"""
+from __future__ import annotations
+
+import io
+import re
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import func
+
+from engine import clock, history, settings
+from engine.db import db
+from engine.errors import N_, InvalidInput
+from engine.incoming import signatures
+from engine.incoming.uploads import safe_name
+from engine.models import Attachment, Document, User
+from engine.outgoing.drafting import drafter_of, needs_review
+from engine.storage import store
+from engine.validation import Fields
+from engine.workflow.forms import form
+from engine.workflow.operators import operator
+
+_RENDER_LOCK = threading.Lock()
+
+
+@dataclass
+class Prepared:
+    pdf: bytes
+    layout: dict
+    name: str
+
+
+def agency_header() -> str:
+    """The agency line of the header: the organisation name without the province (it is in the parent line)."""
+    name = settings.get("ORG_NAME") or ""
+    place = settings.get("ORG_PLACE") or ""
+    return re.sub(rf"\s+tỉnh\s+{re.escape(place)}$", "", name) if place else name
+
+
+def signer_lines(user: User | None) -> tuple[str, str]:
+    """(competence line, position line) of the signature block: ``KT. GIÁM ĐỐC`` / ``PHÓ GIÁM ĐỐC``."""
+    position = (user.position if user else "") or ""
+    if position.lower().startswith("phó "):
+        return "KT. " + position[4:].upper(), position.upper()
+    return position.upper(), ""
+
+
+def archive_unit(document: Document) -> str:
+    drafter = drafter_of(document)
+    unit = drafter.unit if drafter else None
+    return (unit.abbreviation or unit.code.upper()) if unit and unit.kind != "department" else ""
+
+
+def draft_layout(document: Document):
+    from integrations.pdf.compose import DraftLayout
+
+    competence, position = signer_lines(document.signer)
+    names = [r.get("name") or r.get("code") for r in document.receivers or ()]
+    return DraftLayout(
+        parent_name=settings.get("ORG_PARENT_NAME") or "", agency_name=agency_header(),
+        place=settings.get("ORG_PLACE") or "", doc_type=document.doc_type, type_name="",
+        subject=document.subject or "", body=document.body or "", receivers=names,
+        archive_unit=archive_unit(document), signer_competence=competence, signer_position=position,
+        signer_name=document.signer.full_name if document.signer else "", urgency=document.urgency or "normal",
+        addressees=names if document.doc_type == "CV" else [])
+
+
+def latest_file(document: Document, kind: str) -> Attachment | None:
+    rows = [a for a in document.attachments if a.kind == kind]
+    return rows[-1] if rows else None
+
+
+def _final_pdf(document: Document) -> Attachment | None:
+    rows = [a for a in document.attachments if a.kind == "draft" and a.content_type == "application/pdf"]
+    return rows[-1] if rows else None
+
+
+def _default_boxes(pdf_bytes: bytes) -> tuple[dict, int]:
+    """Sensible positions on an uploaded final PDF: number and date under the header of page 1,
+    the signature bottom right of the last page."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        count = len(pdf.pages)
+        first = [float(v) for v in pdf.pages[0].mediabox]
+        last = [float(v) for v in pdf.pages[-1].mediabox]
+    w, h = first[2] - first[0], first[3] - first[1]
+    lw, lh = last[2] - last[0], last[3] - last[1]
+    leader = [round(0.55 * lw + last[0], 1), round(0.14 * lh + last[1], 1), round(0.90 * lw + last[0], 1),
+              round(0.26 * lh + last[1], 1)]
+    return {"number_box": [round(0.09 * w + first[0], 1), round(0.80 * h + first[1], 1),
+                           round(0.45 * w + first[0], 1), round(0.835 * h + first[1], 1)],
+            "date_box": [round(0.48 * w + first[0], 1), round(0.80 * h + first[1], 1),
+                         round(0.94 * w + first[0], 1), round(0.835 * h + first[1], 1)],
+            "leader_box": leader, "page": count - 1, "number_page": 0}, count
+
+
+def prepare_to_sign(document: Document) -> Prepared:
+    """The PDF the leader signs, with the empty number/date fields; raises InvalidInput."""
+    from integrations.pdf.signing import IssueError, add_issue_fields, seal_box_over
+
+    name = f"trinh-ky-{document.id}.pdf"
+    if (document.body or "").strip():
+        from integrations.pdf.compose import render_draft
+
+        try:
+            with _RENDER_LOCK:  # weasyprint/pango with the shared font configuration is not thread-safe
+                rendered = render_draft(draft_layout(document))
+        except ValueError as exc:
+            raise InvalidInput(N_("Không dựng được văn bản: %(detail)s"), params={"detail": str(exc)},
+                               details={"body": str(exc)}) from None
+        pdf = add_issue_fields(rendered.pdf, number_box=rendered.number_box, date_box=rendered.date_box, page=0)
+        layout = {"mode": "composed", "number_box": list(rendered.number_box), "date_box": list(rendered.date_box),
+                  "leader_box": list(rendered.leader_box), "seal_box": list(rendered.seal_box),
+                  "page": rendered.page_index, "number_page": 0, "pages": rendered.page_count}
+        return Prepared(pdf, layout, name)
+    final = _final_pdf(document)
+    if final is None:
+        raise InvalidInput(N_("Chưa có nội dung văn bản: nhập nội dung để hệ thống dựng văn bản, "
+                              "hoặc tải lên tệp PDF văn bản hoàn chỉnh."),
+                           details={"body": "Nhập nội dung hoặc tải lên tệp PDF."})
+    data = store().get(final.sha256)
+    try:
+        layout, pages = _default_boxes(data)
+    except Exception as exc:  # pikepdf errors: a PDF the scanner let through but qpdf cannot open
+        raise InvalidInput(N_("Không đọc được tệp PDF %(name)s."), params={"name": final.name},
+                           details={"files": str(exc)[:200]}) from None
+    layout.update((document.layout or {}).get("custom") or {})
+    for key in ("page", "number_page"):
+        if not 0 <= int(layout[key]) < pages:
+            raise InvalidInput(N_("Số trang không hợp lệ (tệp có %(n)s trang)."), params={"n": pages},
+                               details={f"layout.{key}": f"0 … {pages - 1}"})
+    layout.setdefault("seal_box", list(seal_box_over(tuple(layout["leader_box"]))))
+    layout.update(mode="uploaded", pages=pages, source_sha256=final.sha256)
+    try:
+        pdf = add_issue_fields(data, number_box=tuple(layout["number_box"]), date_box=tuple(layout["date_box"]),
+                               page=int(layout["number_page"]))
+    except IssueError as exc:
+        raise InvalidInput(N_("Tệp PDF không dùng được để trình ký: %(detail)s"), params={"detail": str(exc)},
+                           details={"files": str(exc)}) from None
+    return Prepared(pdf, layout, name)
+
+
+def preview(document: Document) -> bytes:
+    """The PDF to sign as it would be built now (nothing stored)."""
+    if document.status in ("draft",) or latest_file(document, "to_sign") is None:
+        return prepare_to_sign(document).pdf
+    return store().get(latest_file(document, "to_sign").sha256)
+
+
+def store_pdf(document: Document, data: bytes, name: str, kind: str, actor: User | None) -> Attachment:
+    digest, _created = store().put(data)
+    last = db.session.query(func.max(Attachment.position)).filter_by(document_id=document.id).scalar()
+    row = Attachment(document_id=document.id, position=(last + 1) if last is not None else 0,
+                     name=safe_name(name), content_type="application/pdf", size=len(data), sha256=digest,
+                     kind=kind, created_at=clock.now(), created_by_id=actor.id if actor else None)
+    db.session.add(row)
+    document.attachments.append(row)
+    signatures.check_attachment(row, data)
+    return row
+
+
+# --- submit and review ------------------------------------------------------------------------
+
+def completeness(document: Document) -> dict:
+    problems = {}
+    if not document.subject:
+        problems["subject"] = "Bắt buộc nhập trích yếu."
+    if not document.receivers:
+        problems["receivers"] = "Chọn ít nhất một nơi nhận."
+    if document.signer is None:
+        problems["signer"] = "Chọn lãnh đạo ký."
+    if not (document.body or "").strip() and _final_pdf(document) is None:
+        problems["body"] = "Nhập nội dung hoặc tải lên tệp PDF văn bản."
+    return problems
+
+
+@form("submit")
+def submit_form(ctx, document: Document, data: dict) -> dict:
+    problems = completeness(document)
+    if problems:
+        raise InvalidInput(N_("Dự thảo chưa đủ thông tin để trình."), details=problems)
+    ctx.secrets["to_sign"] = prepare_to_sign(document)
+    drafter = drafter_of(document) or ctx.actor
+    return {"signer": document.signer.username, "review_unit": drafter.unit_code,
+            "needs_review": needs_review(drafter), "decision": None, "note": None}
+
+
+def decision_of(data: dict, go_ahead: str) -> tuple[str, str | None]:
+    """(decision, note) of a review or sign form; returning a draft needs a note for the drafter."""
+    f = Fields(data)
+    decision = f.choice("decision", (go_ahead, "return"), required=True)
+    note = f.text("note", max_len=4000)
+    if decision == "return" and not note:
+        f.errors["note"] = "Trả lại phải có ý kiến để người soạn sửa."
+    f.raise_if_errors()
+    return decision, note
+
+
+@form("review")
+def review_form(ctx, document: Document, data: dict) -> dict:
+    decision, note = decision_of(data, "approve")
+    return {"decision": decision, "note": note}
+
+
+def take_secret(ctx, name: str):
+    value = ctx.secrets.pop(name, None)
+    if value is None:
+        raise LookupError(f"{name} must be prepared by the task form of this step")
+    return value
+
+
+@operator("outgoing/submit", "Trình dự thảo: lưu văn bản trình ký (PDF có ô số, ngày)")
+def submit_draft(ctx, **_params) -> dict:
+    document = ctx.document
+    prepared = take_secret(ctx, "to_sign")
+    custom = (document.layout or {}).get("custom")
+    document.layout = {**prepared.layout, "custom": custom}
+    row = store_pdf(document, prepared.pdf, prepared.name, "to_sign", ctx.actor)
+    history.set_status(document, "in_review", ctx, action="submitted",
+                       note=f"Văn bản trình ký: {row.name}")
+    return {"to_sign": row.sha256}
+
+
+@operator("outgoing/return", "Trả lại dự thảo cho người soạn, kèm ý kiến")
+def return_draft(ctx, note=None, step=None, **_params) -> dict:
+    history.set_status(ctx.document, "draft", ctx, action=f"returned_{step}" if step in ("review", "sign")
+                       else "returned", note=note)
+    return {"returned": step}
+
+
+@operator("outgoing/approve", "Duyệt dự thảo")
+def approve_draft(ctx, note=None, **_params) -> dict:
+    history.set_status(ctx.document, "approved", ctx, action="approved", note=note or None)
+    return {"status": "approved"}
