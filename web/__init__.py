@@ -45,16 +45,17 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_i18n(app, babel)
 
-    from web import auth, errors, pages
+    from web import auth, errors
+    from web.pages import processing as pages
     from web.api import api
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api)
-    from web import outgoing_pages
+    from web.pages import outgoing as outgoing_pages
 
     app.register_blueprint(outgoing_pages.bp)  # drafting outgoing documents
-    from web import admin
+    from web.pages import admin
 
     app.register_blueprint(admin.bp)
     csrf.exempt(api)  # the API authenticates with bearer tokens, not cookies

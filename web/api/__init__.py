@@ -14,7 +14,7 @@ from engine.processing import delegations, handover, lines, overview, tasks
 from engine.errors import N_, AuthFailed, InvalidInput
 from engine.storage import store
 from engine.incoming.uploads import Upload
-from web.api.openapi import openapi_document
+from web.api.openapi.core import openapi_document
 from web.api.serializers import document_json, task_json
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")

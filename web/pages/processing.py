@@ -50,7 +50,7 @@ def inbox():
     flt = tasks.filter_from(args.to_dict(), strict=False)  # a page just ignores a bad filter value
     items, total = tasks.inbox_page(current_user, flt)
     pages = max((total + flt.per_page - 1) // flt.per_page, 1)
-    return render_template("inbox.html", items=items, total=total, flt=flt, pages=pages,
+    return render_template("processing/inbox.html", items=items, total=total, flt=flt, pages=pages,
                            counts=tasks.counts(current_user), doc_types=DOC_TYPES, urgencies=Urgency.LABELS,
                            args={k: v for k, v in args.items() if k != "page"})
 
@@ -89,7 +89,7 @@ def document_list():
     items, total = documents.search(current_user, direction=direction, status=status, q=q, unit=unit,
                                     state=state, page=page)
     pages = max((total + documents.PAGE_SIZE - 1) // documents.PAGE_SIZE, 1)
-    return render_template("documents.html", items=items, total=total, page=page, pages=pages,
+    return render_template("documents/list.html", items=items, total=total, page=page, pages=pages,
                            q=q or "", direction=direction or "", status=status or "", unit=unit or "",
                            state=state or "",
                            statuses=Status.INCOMING + Status.OUTGOING)
@@ -121,7 +121,7 @@ def new_incoming():
             verify = next((t for t in tasks.open_tasks(doc) if t.name == "verify"), None)
             return redirect(url_for("pages.task_form", task_id=verify.id) if verify
                             else url_for("pages.document", document_id=doc.id))
-    return render_template("incoming_new.html", form=form, errors=errors, doc_types=DOC_TYPES,
+    return render_template("incoming/new.html", form=form, errors=errors, doc_types=DOC_TYPES,
                            urgencies=Urgency.LABELS), (422 if errors else 200)
 
 
@@ -129,7 +129,7 @@ def new_incoming():
 @login_required
 def document(document_id: int):
     doc = documents.get_visible(current_user, document_id)
-    return render_template("document.html", doc=doc, open_tasks=tasks.open_tasks(doc),
+    return render_template("documents/detail.html", doc=doc, open_tasks=tasks.open_tasks(doc),
                            can_act=_actionable(doc), duplicate_of=_get(doc.duplicate_of_id),
                            lines=lines.lines_of(doc), replies=_replies(doc), in_reply_to=_get(doc.in_reply_to_id),
                            can_urge=delegations.has_right(current_user, "supervise"))
@@ -223,7 +223,7 @@ def _colleagues(line):
 @login_required
 def unit_overview():
     rows = overview.unit_overview(current_user)
-    return render_template("overview.html", rows=rows, states=overview.STATES)
+    return render_template("processing/overview.html", rows=rows, states=overview.STATES)
 
 
 @bp.route("/delegations", methods=["GET", "POST"])
@@ -241,7 +241,7 @@ def delegation_page():
         except DomainError as error:
             flash(error_text(error), "error")
             errors = error.details
-    return render_template("delegations.html", items=delegations.listing(current_user), form=form,
+    return render_template("processing/delegations.html", items=delegations.listing(current_user), form=form,
                            errors=errors, people=_people(), rights=delegations.RIGHTS,
                            in_force={d.id for d in delegations.in_force(current_user)})
 
@@ -265,7 +265,7 @@ def admin_users():
                                    **moved))
         return redirect(url_for("pages.admin_users"))
     users = db.session.query(User).order_by(User.active.desc(), User.unit_code, User.username).all()
-    return render_template("admin_users.html", users=users)
+    return render_template("people/users.html", users=users)
 
 
 @bp.route("/notifications")
@@ -279,4 +279,4 @@ def notifications():
     for item in items:
         item.read_at = clock.now()
     db.session.commit()
-    return render_template("notifications.html", items=items)
+    return render_template("notifications/list.html", items=items)

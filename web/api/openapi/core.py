@@ -198,7 +198,7 @@ def _core() -> dict:
 
 def openapi_document() -> dict:
     """The whole description: core paths, routing and processing, outgoing documents."""
-    from web.api import openapi_processing
+    from web.api.openapi import processing as openapi_processing
     from web.api.outgoing import extend_openapi
 
     return extend_openapi(openapi_processing.extend(_core()))

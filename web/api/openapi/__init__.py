@@ -1,0 +1,1 @@
+"""The OpenAPI 3 description of the JSON API, one module per part of the API."""

@@ -1,0 +1,1 @@
+"""Pages people use, one blueprint per part of the work."""
