@@ -46,18 +46,13 @@ def create_app(config: dict | None = None) -> Flask:
     init_i18n(app, babel)
 
     from web import auth, errors
-    from web.pages import processing as pages
     from web.api import api
+    from web.pages import BLUEPRINTS
 
     app.register_blueprint(auth.bp)
-    app.register_blueprint(pages.bp)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
     app.register_blueprint(api)
-    from web.pages import outgoing as outgoing_pages
-
-    app.register_blueprint(outgoing_pages.bp)  # drafting outgoing documents
-    from web.pages import admin
-
-    app.register_blueprint(admin.bp)
     csrf.exempt(api)  # the API authenticates with bearer tokens, not cookies
     errors.register(app)
     auth.init_idle_timeout(app)

@@ -53,7 +53,7 @@ def init_idle_timeout(app) -> None:
 def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("pages.inbox")
+    return url_for("processing.inbox")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -1,60 +1,50 @@
-"""API routes for the working-day calendar and the outbox (registered on the ``api`` blueprint)."""
+"""API routes for the working-day calendar and the outbox (administrators)."""
 from __future__ import annotations
 
 from flask import g, jsonify, request
 
 from engine import clock
 from engine.deadlines import calendar_admin
-from engine.notifications import mailer
 from engine.errors import N_, InvalidInput
+from engine.notifications import mailer
+from web.api.base import api, json_body, token_required
+from web.api.serializers import outbox_json
 
 
-def outbox_json(m) -> dict:
-    from web.api.serializers import iso
+@api.get("/calendar")
+@token_required
+def get_calendar():
+    year = calendar_admin.parse_year(request.args.get("year"), clock.today().year)
+    return jsonify({"year": year, "office_hours": calendar_admin.office_hours(),
+                    "days": [{"date": d["date"].isoformat(), "name": d["name"], "kind": d["kind"]}
+                             for d in calendar_admin.year_days(year)]})
 
-    payload = m.payload or {}
-    return {"id": m.id, "kind": m.kind, "key": m.key, "status": m.status, "document_id": m.document_id,
-            "to": payload.get("to", []), "subject": payload.get("subject"), "body": payload.get("body"),
-            "attempts": m.attempts, "last_error": m.last_error, "created_at": iso(m.created_at),
-            "sent_at": iso(m.sent_at), "next_attempt_at": iso(m.next_attempt_at)}
+
+@api.post("/calendar/days")
+@token_required
+def add_calendar_day():
+    row = calendar_admin.add_day(g.user, json_body())
+    return jsonify({"date": row.day.isoformat(), "kind": row.kind, "note": row.note}), 201
 
 
-def register(api, token_required) -> None:
-    """Add the routes to ``api`` (called once from web/api/__init__.py)."""
+@api.delete("/calendar/days/<day>")
+@token_required
+def remove_calendar_day(day: str):
+    calendar_admin.remove_day(g.user, day)
+    return "", 204
 
-    @api.get("/calendar")
-    @token_required
-    def get_calendar():
-        year = calendar_admin.parse_year(request.args.get("year"), clock.today().year)
-        return jsonify({"year": year, "office_hours": calendar_admin.office_hours(),
-                        "days": [{"date": d["date"].isoformat(), "name": d["name"], "kind": d["kind"]}
-                                 for d in calendar_admin.year_days(year)]})
 
-    @api.post("/calendar/days")
-    @token_required
-    def add_calendar_day():
-        from web.api import json_body
-
-        row = calendar_admin.add_day(g.user, json_body())
-        return jsonify({"date": row.day.isoformat(), "kind": row.kind, "note": row.note}), 201
-
-    @api.delete("/calendar/days/<day>")
-    @token_required
-    def remove_calendar_day(day: str):
-        calendar_admin.remove_day(g.user, day)
-        return "", 204
-
-    @api.get("/outbox")
-    @token_required
-    def list_outbox():
-        kind = request.args.get("kind") or None
-        status = request.args.get("status") or None
-        if status not in (None, *mailer.STATUSES):
-            raise InvalidInput(N_("Trạng thái không hợp lệ."), details={"status": ", ".join(mailer.STATUSES)})
-        try:
-            page = max(int(request.args.get("page", 1)), 1)
-        except ValueError:
-            raise InvalidInput(N_("Số trang không hợp lệ."), details={"page": "integer expected"}) from None
-        items, total = mailer.outbox_page(g.user, kind=kind, status=status, page=page)
-        return jsonify({"items": [outbox_json(m) for m in items], "total": total, "page": page,
-                        "per_page": mailer.PAGE_SIZE})
+@api.get("/outbox")
+@token_required
+def list_outbox():
+    kind = request.args.get("kind") or None
+    status = request.args.get("status") or None
+    if status not in (None, *mailer.STATUSES):
+        raise InvalidInput(N_("Trạng thái không hợp lệ."), details={"status": ", ".join(mailer.STATUSES)})
+    try:
+        page = max(int(request.args.get("page", 1)), 1)
+    except ValueError:
+        raise InvalidInput(N_("Số trang không hợp lệ."), details={"page": "integer expected"}) from None
+    items, total = mailer.outbox_page(g.user, kind=kind, status=status, page=page)
+    return jsonify({"items": [outbox_json(m) for m in items], "total": total, "page": page,
+                    "per_page": mailer.PAGE_SIZE})

@@ -1,10 +1,13 @@
-"""JSON shapes of the public API (API.md): documents and tasks."""
+"""JSON shapes of the public API (API.md): documents, tasks, delegations, notifications, outbox rows."""
 from __future__ import annotations
 
 from engine import clock
+from engine.deadlines.calendar_service import current_calendar
 from engine.doctypes import type_name
+from engine.incoming.signatures import signatures_json
 from engine.models import Document, InboxTask
 from engine.models.documents import Urgency
+from engine.processing import delegations
 
 URGENCY_BY_RANK = {rank: name for name, rank in Urgency.RANK.items()}
 
@@ -19,8 +22,6 @@ def _remaining_minutes(due, now):
         return None
     if due <= now:
         return -int((now - due).total_seconds() // 60)
-    from engine.deadlines.calendar_service import current_calendar
-
     return int(current_calendar().working_time_between(now, due).total_seconds() // 60)
 
 
@@ -76,16 +77,22 @@ def line_json(line) -> dict:
     }
 
 
-def _signatures(doc: Document) -> list[dict]:
-    from engine.incoming.signatures import signatures_json
-
-    return signatures_json(doc)
-
-
-def _outgoing(doc: Document) -> dict:
-    from web.api.outgoing import outgoing_fields
-
-    return outgoing_fields(doc)
+def outgoing_fields(doc: Document) -> dict:
+    """Fields the document JSON gains for outgoing documents (empty values for incoming ones)."""
+    outgoing_doc = doc.direction == "outgoing"
+    layout = doc.layout or {}
+    return {
+        "outgoing_number": doc.outgoing_number,
+        "outgoing_year": doc.outgoing_year,
+        "signed_at": iso(doc.signed_at),
+        "issued_at": iso(doc.issued_at),
+        "signer": f"user:{doc.signer.username}" if outgoing_doc and doc.signer else None,
+        "drafter": f"user:{doc.created_by.username}" if outgoing_doc and doc.created_by else None,
+        "body": doc.body if outgoing_doc else None,
+        "layout": ({k: layout.get(k) for k in ("mode", "page", "number_page", "number_box", "date_box",
+                                               "leader_box", "seal_box", "custom") if k in layout}
+                   if outgoing_doc else None),
+    }
 
 
 def document_json(doc: Document, open_tasks: list[InboxTask], lines: list | None = None) -> dict:
@@ -123,8 +130,42 @@ def document_json(doc: Document, open_tasks: list[InboxTask], lines: list | None
         "attachments": [{"index": i, "name": a.name, "content_type": a.content_type, "size": a.size,
                          "sha256": a.sha256, "kind": a.kind}
                         for i, a in enumerate(doc.attachments)],
-        "signatures": _signatures(doc),
-        **_outgoing(doc),
+        "signatures": signatures_json(doc),
+        **outgoing_fields(doc),
         "history": [history_json(e) for e in doc.history],
         "open_tasks": [task_json(t) for t in open_tasks],
     }
+
+
+def register_row(doc: Document) -> dict:
+    """One row of the outgoing register."""
+    return {"id": doc.id, "number": doc.outgoing_number, "number_notation": doc.number_notation,
+            "issued_on": doc.issued_on.isoformat() if doc.issued_on else None, "doc_type": doc.doc_type,
+            "subject": doc.subject, "signer_name": doc.signer_name,
+            "receivers": [r.get("name") for r in doc.receivers or ()],
+            "drafting_unit": doc.created_by.unit_code if doc.created_by else None,
+            "sent_at": iso(doc.sent_at), "paper_copy": doc.paper_copy, "status": doc.status}
+
+
+def delegation_json(d) -> dict:
+    return {"id": d.id, "delegator": d.delegator.username, "delegate": d.delegate.username,
+            "starts_on": d.starts_on.isoformat(), "ends_on": d.ends_on.isoformat(), "rights": d.rights,
+            "revoked_at": iso(d.revoked_at), "in_force": d in delegations.in_force(d.delegate)}
+
+
+def notification_json(n) -> dict:
+    return {"id": n.id, "document_id": n.document_id, "kind": n.kind, "message": n.message,
+            "created_at": iso(n.created_at)}
+
+
+def outbox_json(m) -> dict:
+    payload = m.payload or {}
+    return {"id": m.id, "kind": m.kind, "key": m.key, "status": m.status, "document_id": m.document_id,
+            "to": payload.get("to", []), "subject": payload.get("subject"), "body": payload.get("body"),
+            "attempts": m.attempts, "last_error": m.last_error, "created_at": iso(m.created_at),
+            "sent_at": iso(m.sent_at), "next_attempt_at": iso(m.next_attempt_at)}
+
+
+def user_json(user) -> dict:
+    return {"username": user.username, "full_name": user.full_name, "roles": user.roles,
+            "unit": user.unit_code, "position": user.position}

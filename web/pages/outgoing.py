@@ -1,6 +1,6 @@
 """Pages for outgoing documents: the drafting form with a preview, editing a draft, the PDF preview.
 
-The review, sign and issue screens are task pages (web/pages.py ``task_form`` with
+The review, sign and issue screens are task pages (web/pages/processing.py ``task_form`` with
 templates/tasks/{submit,review,sign,issue}.html).
 """
 from __future__ import annotations
@@ -12,24 +12,15 @@ from flask_login import current_user, login_required
 from engine import documents
 from engine.outgoing import drafting
 from engine.processing import tasks
-from engine.db import db
 from engine.doctypes import DOC_TYPES
 from engine.errors import DomainError
-from engine.models import Role, Unit, User
 from engine.models.documents import Urgency
 from engine.incoming.uploads import Upload
+from web.downloads import preview_response
 from web.i18n import error_text
+from web.pages.common import leaders, units
 
 bp = Blueprint("outgoing", __name__)
-
-
-def _leaders():
-    return (db.session.query(User).filter(User.active.is_(True))
-            .filter(User.role_rows.any(role=Role.LEADER)).order_by(User.id).all())
-
-
-def _units():
-    return db.session.query(Unit).filter(Unit.kind != "department").order_by(Unit.position).all()
 
 
 def _meta(form) -> dict:
@@ -81,7 +72,7 @@ def _form_values(doc=None, form=None) -> dict:
 
 def _render(template, doc=None, values=None, errors=None, status=200):
     return render_template(template, doc=doc, form=values or {}, errors=errors or {}, doc_types=DOC_TYPES,
-                           urgencies=Urgency.LABELS, leaders=_leaders(), units=_units(),
+                           urgencies=Urgency.LABELS, leaders=leaders(), units=units(),
                            submit_task=_submit_task(doc) if doc else None), status
 
 
@@ -131,7 +122,7 @@ def edit_draft(document_id: int):
         flash(gettext("Đã lưu dự thảo."), "success")
         return redirect(url_for("outgoing.edit_draft", document_id=doc.id))
     if not editable:
-        return redirect(url_for("pages.document", document_id=doc.id))
+        return redirect(url_for("documents.document", document_id=doc.id))
     return _render("outgoing/draft.html", doc=doc, values=_form_values(doc))
 
 
@@ -141,8 +132,6 @@ def preview(document_id: int):
     doc = documents.get_visible(current_user, document_id)
     if doc.direction != "outgoing":
         abort(404)
-    from web.api.outgoing import preview_response
-
     try:
         return preview_response(doc)
     except DomainError as error:

@@ -1,20 +1,12 @@
-"""The OpenAPI 3 description of the JSON API (kept next to the views it describes)."""
+"""The core of the OpenAPI description: sessions, documents, tasks, calendar and outbox."""
 from __future__ import annotations
 
 from engine.models.documents import Status, Urgency
-
-ERROR = {"$ref": "#/components/schemas/Error"}
-
-
-def _err(description):
-    return {"description": description, "content": {"application/json": {"schema": ERROR}}}
+from web.api.openapi.parts import err, ok
 
 
-def _ok(description, schema):
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _core() -> dict:
+def core() -> dict:
+    """Sessions, documents, tasks, calendar and outbox: the description the other parts extend."""
     doc_ref = {"$ref": "#/components/schemas/Document"}
     task_ref = {"$ref": "#/components/schemas/Task"}
     secured = [{"bearer": []}]
@@ -100,11 +92,11 @@ def _core() -> dict:
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["username", "password"],
                     "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}},
-                "responses": {"200": _ok("token", {"type": "object", "properties": {
+                "responses": {"200": ok("token", {"type": "object", "properties": {
                     "token": {"type": "string"}, "user": {"$ref": "#/components/schemas/User"}}}),
-                    "401": _err("bad credentials"), "429": _err("locked after 5 failures for 15 minutes")}}},
+                    "401": err("bad credentials"), "429": err("locked after 5 failures for 15 minutes")}}},
             "/me": {"get": {"summary": "Người dùng hiện tại", "security": secured,
-                            "responses": {"200": _ok("user", {"$ref": "#/components/schemas/User"})}}},
+                            "responses": {"200": ok("user", {"$ref": "#/components/schemas/User"})}}},
             "/documents/incoming": {"post": {
                 "summary": "Tiếp nhận văn bản đến (bắt đầu quy trình tiếp nhận)", "security": secured,
                 "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
@@ -112,9 +104,9 @@ def _core() -> dict:
                         "metadata": {"type": "string", "description": "JSON of IncomingMetadata"},
                         "files": {"type": "array", "items": {"type": "string", "format": "binary"},
                                   "description": "the first file must be a PDF"}}}}}},
-                "responses": {"201": _ok("document, status arrived", doc_ref), "403": _err("not a clerk"),
-                              "413": _err("file too large"),
-                              "422": _err("invalid, secret_document or dangerous_content")}}},
+                "responses": {"201": ok("document, status arrived", doc_ref), "403": err("not a clerk"),
+                              "413": err("file too large"),
+                              "422": err("invalid, secret_document or dangerous_content")}}},
             "/documents": {"get": {
                 "summary": "Danh sách văn bản", "security": secured,
                 "parameters": [
@@ -123,25 +115,25 @@ def _core() -> dict:
                     {"name": "q", "in": "query", "schema": {"type": "string"},
                      "description": "subject, number/notation, sender; diacritics and case ignored"},
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}],
-                "responses": {"200": _ok("page", {"type": "object", "properties": {
+                "responses": {"200": ok("page", {"type": "object", "properties": {
                     "items": {"type": "array", "items": doc_ref}, "total": {"type": "integer"}}})}}},
             "/documents/{id}": {"get": {
                 "summary": "Chi tiết văn bản", "security": secured,
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-                "responses": {"200": _ok("document", doc_ref), "404": _err("unknown or not visible")}}},
+                "responses": {"200": ok("document", doc_ref), "404": err("unknown or not visible")}}},
             "/documents/{id}/attachments/{index}": {"get": {
                 "summary": "Tải tệp đính kèm", "security": secured,
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
                                {"name": "index", "in": "path", "required": True, "schema": {"type": "integer"}}],
-                "responses": {"200": {"description": "file bytes"}, "404": _err("unknown")}}},
+                "responses": {"200": {"description": "file bytes"}, "404": err("unknown")}}},
             "/tasks": {"get": {
                 "summary": "Công việc của tôi (khẩn trước, hạn sớm trước)", "security": secured,
-                "responses": {"200": _ok("tasks", {"type": "object", "properties": {
+                "responses": {"200": ok("tasks", {"type": "object", "properties": {
                     "items": {"type": "array", "items": task_ref}}})}}},
             "/tasks/{id}": {"get": {
                 "summary": "Một công việc", "security": secured,
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": {"200": _ok("task", task_ref), "404": _err("unknown")}}},
+                "responses": {"200": ok("task", task_ref), "404": err("unknown")}}},
             "/tasks/{id}/complete": {"post": {
                 "summary": "Hoàn thành công việc với dữ liệu biểu mẫu", "security": secured,
                 "description": "Form data depends on the task name: verify → VerifyForm; route, assign, "
@@ -149,15 +141,15 @@ def _core() -> dict:
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "oneOf": [{"$ref": "#/components/schemas/VerifyForm"}, {"type": "object"}]}}}},
-                "responses": {"200": _ok("document after the task", doc_ref), "403": _err("not allowed"),
-                              "409": _err("task_closed or duplicate (details.duplicate_of)"),
-                              "422": _err("invalid (details: field → message)")}}},
+                "responses": {"200": ok("document after the task", doc_ref), "403": err("not allowed"),
+                              "409": err("task_closed or duplicate (details.duplicate_of)"),
+                              "422": err("invalid (details: field → message)")}}},
             "/calendar": {"get": {
                 "summary": "Lịch làm việc của một năm: ngày lễ, ngày nghỉ bổ sung, ngày làm việc bù",
                 "security": secured,
                 "parameters": [{"name": "year", "in": "query", "schema": {"type": "integer"},
                                 "description": "default: the current year"}],
-                "responses": {"200": _ok("calendar", {"type": "object", "properties": {
+                "responses": {"200": ok("calendar", {"type": "object", "properties": {
                     "year": {"type": "integer"},
                     "office_hours": {"type": "array", "items": {"type": "array", "items": {"type": "string"}},
                                      "example": [["07:30", "11:30"], ["13:30", "17:00"]]},
@@ -165,7 +157,7 @@ def _core() -> dict:
                         "date": {"type": "string", "format": "date"}, "name": {"type": "string"},
                         "kind": {"type": "string",
                                  "enum": ["holiday", "extra_day_off", "extra_working_day"]}}}}}}),
-                    "422": _err("invalid year")}}},
+                    "422": err("invalid year")}}},
             "/calendar/days": {"post": {
                 "summary": "Thêm ngày nghỉ bổ sung hoặc ngày làm việc bù (quản trị)", "security": secured,
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
@@ -173,14 +165,14 @@ def _core() -> dict:
                         "date": {"type": "string", "format": "date"},
                         "kind": {"type": "string", "enum": ["extra_day_off", "extra_working_day"]},
                         "note": {"type": "string", "maxLength": 300}}}}}},
-                "responses": {"201": _ok("the stored day", {"type": "object"}), "403": _err("not an administrator"),
-                              "422": _err("invalid (details.date: why)")}}},
+                "responses": {"201": ok("the stored day", {"type": "object"}), "403": err("not an administrator"),
+                              "422": err("invalid (details.date: why)")}}},
             "/calendar/days/{date}": {"delete": {
                 "summary": "Xóa một ngày nghỉ bổ sung hoặc ngày làm việc bù (quản trị)", "security": secured,
                 "parameters": [{"name": "date", "in": "path", "required": True,
                                 "schema": {"type": "string", "format": "date"}}],
-                "responses": {"204": {"description": "removed"}, "403": _err("not an administrator"),
-                              "404": _err("no such day in the table")}}},
+                "responses": {"204": {"description": "removed"}, "403": err("not an administrator"),
+                              "404": err("no such day in the table")}}},
             "/outbox": {"get": {
                 "summary": "Hộp thư đi: thư và gói tin chờ gửi, đã gửi, lỗi (quản trị)", "security": secured,
                 "parameters": [{"name": "kind", "in": "query", "schema": {"type": "string",
@@ -189,16 +181,8 @@ def _core() -> dict:
                                {"name": "status", "in": "query", "schema": {
                                    "type": "string", "enum": ["pending", "sending", "sent", "failed", "held"]}},
                                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}],
-                "responses": {"200": _ok("page, newest first", {"type": "object", "properties": {
+                "responses": {"200": ok("page, newest first", {"type": "object", "properties": {
                     "items": {"type": "array", "items": {"type": "object"}}, "total": {"type": "integer"}}}),
-                    "403": _err("not an administrator")}}},
+                    "403": err("not an administrator")}}},
         },
     }
-
-
-def openapi_document() -> dict:
-    """The whole description: core paths, routing and processing, outgoing documents."""
-    from web.api.openapi import processing as openapi_processing
-    from web.api.outgoing import extend_openapi
-
-    return extend_openapi(openapi_processing.extend(_core()))

@@ -1,17 +1,7 @@
 """OpenAPI description of routing and processing: task forms, inbox views, delegation, overview."""
 from __future__ import annotations
 
-
-def _ref(name):
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _err(description):
-    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
-
-
-def _ok(description, schema):
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+from web.api.openapi.parts import err, ok, ref
 
 
 ASSIGNEE = {"type": "string", "pattern": "^(unit|user):.+$", "example": "unit:ldvl"}
@@ -70,22 +60,22 @@ TASK_FILTERS = [
 def extend(doc: dict) -> dict:
     secured = [{"bearer": []}]
     doc["components"]["schemas"].update(SCHEMAS)
-    doc["components"]["schemas"]["Document"]["properties"]["lines"] = {"type": "array", "items": _ref("Line")}
+    doc["components"]["schemas"]["Document"]["properties"]["lines"] = {"type": "array", "items": ref("Line")}
     paths = doc["paths"]
     paths["/tasks"]["get"]["parameters"] = TASK_FILTERS
-    paths["/tasks"]["get"]["responses"]["422"] = _err("invalid filter")
+    paths["/tasks"]["get"]["responses"]["422"] = err("invalid filter")
     complete = paths["/tasks/{id}/complete"]["post"]
     complete["requestBody"]["content"]["application/json"]["schema"]["oneOf"][1:1] = [
-        _ref(n) for n in ("RouteForm", "AssignForm", "ProcessForm", "ContributeForm", "AcknowledgeForm")]
+        ref(n) for n in ("RouteForm", "AssignForm", "ProcessForm", "ContributeForm", "AcknowledgeForm")]
     paths.update({
         "/tasks/counts": {"get": {"summary": "Số công việc theo từng mục", "security": secured,
-                                  "responses": {"200": _ok("counts", {"type": "object", "additionalProperties":
+                                  "responses": {"200": ok("counts", {"type": "object", "additionalProperties":
                                                                       {"type": "integer"}})}}},
         "/tasks/{id}/claim": {"post": {
             "summary": "Nhận một công việc trong hàng đợi của đơn vị", "security": secured,
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"200": _ok("task, now assigned to the caller", _ref("Task")),
-                          "403": _err("not in the caller's queue"), "409": _err("taken meanwhile")}}},
+            "responses": {"200": ok("task, now assigned to the caller", ref("Task")),
+                          "403": err("not in the caller's queue"), "409": err("taken meanwhile")}}},
         "/delegations": {
             "post": {"summary": "Ủy quyền (lãnh đạo)", "security": secured,
                      "requestBody": {"required": True, "content": {"application/json": {"schema": {
@@ -94,40 +84,40 @@ def extend(doc: dict) -> dict:
                                         "starts_on": {"type": "string", "format": "date"},
                                         "ends_on": {"type": "string", "format": "date"},
                                         "rights": SCHEMAS["Delegation"]["properties"]["rights"]}}}}},
-                     "responses": {"201": _ok("delegation", _ref("Delegation")), "403": _err("not a leader"),
-                                   "422": _err("invalid")}},
+                     "responses": {"201": ok("delegation", ref("Delegation")), "403": err("not a leader"),
+                                   "422": err("invalid")}},
             "get": {"summary": "Ủy quyền của tôi (đã giao và được nhận)", "security": secured,
-                    "responses": {"200": _ok("delegations", {"type": "object", "properties": {
-                        "items": {"type": "array", "items": _ref("Delegation")}}})}}},
+                    "responses": {"200": ok("delegations", {"type": "object", "properties": {
+                        "items": {"type": "array", "items": ref("Delegation")}}})}}},
         "/delegations/{id}": {"delete": {
             "summary": "Thu hồi ủy quyền", "security": secured,
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-            "responses": {"200": _ok("revoked", _ref("Delegation")), "403": _err("not the delegator"),
-                          "404": _err("unknown")}}},
+            "responses": {"200": ok("revoked", ref("Delegation")), "403": err("not the delegator"),
+                          "404": err("unknown")}}},
         "/overview": {"get": {
             "summary": "Tình hình xử lý theo đơn vị (lãnh đạo, người được ủy quyền giám sát)", "security": secured,
-            "responses": {"200": _ok("units", {"type": "object", "properties": {"units": {"type": "array", "items": {
+            "responses": {"200": ok("units", {"type": "object", "properties": {"units": {"type": "array", "items": {
                 "type": "object", "properties": {k: {"type": "integer"} for k in
                                                  ("waiting", "in_progress", "overdue", "due_this_week")}}}}}),
-                "403": _err("not allowed to supervise")}}},
+                "403": err("not allowed to supervise")}}},
         "/documents/{id}/urge": {"post": {
             "summary": "Đôn đốc người đang giữ văn bản", "security": secured,
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
             "requestBody": {"content": {"application/json": {"schema": {
                 "type": "object", "properties": {"note": {"type": "string"}}}}}},
-            "responses": {"200": _ok("how many were notified", {"type": "object", "properties": {
-                "notified": {"type": "integer"}}}), "403": _err("not allowed to supervise")}}},
+            "responses": {"200": ok("how many were notified", {"type": "object", "properties": {
+                "notified": {"type": "integer"}}}), "403": err("not allowed to supervise")}}},
         "/users/{username}/handover": {"post": {
             "summary": "Thu hồi tài khoản và bàn giao công việc (quản trị)", "security": secured,
             "parameters": [{"name": "username", "in": "path", "required": True, "schema": {"type": "string"}}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "required": ["successor"],
                 "properties": {"successor": {"type": "string", "example": "user:tp.ldvl"}}}}}},
-            "responses": {"200": _ok("what moved", {"type": "object", "properties": {
+            "responses": {"200": ok("what moved", {"type": "object", "properties": {
                 k: {"type": "integer"} for k in ("tasks", "lines", "drafts", "documents")}}),
-                "403": _err("not an administrator"), "422": _err("invalid successor or already handed over")}}},
+                "403": err("not an administrator"), "422": err("invalid successor or already handed over")}}},
         "/notifications": {"get": {"summary": "Thông báo chưa đọc", "security": secured,
-                                   "responses": {"200": _ok("notifications", {"type": "object"})}}},
+                                   "responses": {"200": ok("notifications", {"type": "object"})}}},
     })
     doc["paths"]["/documents"]["get"]["parameters"] += [
         {"name": "unit", "in": "query", "schema": {"type": "string"}},

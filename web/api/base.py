@@ -1,0 +1,65 @@
+"""The ``api`` blueprint and what its views share: bearer-token authentication, request bodies, the
+document response."""
+from __future__ import annotations
+
+import json
+from functools import wraps
+
+from flask import Blueprint, g, jsonify, request
+
+from engine.errors import N_, AuthFailed, InvalidInput
+from engine.incoming.uploads import Upload
+from engine.people import accounts
+from engine.processing import lines, tasks
+from web.api.openapi import openapi_document
+from web.api.serializers import document_json
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def token_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+        user = accounts.user_for_token(token)
+        if user is None:
+            raise AuthFailed(N_("Thiếu hoặc sai mã truy cập (Bearer token), hoặc phiên đã hết hạn."))
+        g.user = user
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def json_body() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise InvalidInput(N_("Nội dung yêu cầu phải là một đối tượng JSON."), code="bad_request",
+                           details={"body": "JSON object expected"})
+    return data
+
+
+def multipart_metadata() -> dict:
+    raw = request.form.get("metadata")
+    if raw is None and "metadata" in request.files:
+        raw = request.files["metadata"].read().decode("utf-8", "replace")
+    try:
+        meta = json.loads(raw) if raw else None
+    except ValueError:
+        meta = None
+    if not isinstance(meta, dict):
+        raise InvalidInput(N_("Phần 'metadata' phải là JSON hợp lệ."), details={"metadata": "JSON object expected"})
+    return meta
+
+
+def uploads() -> list[Upload]:
+    return [Upload(f.filename or "", f.read(), f.mimetype) for f in request.files.getlist("files")]
+
+
+def doc_response(doc, status=200):
+    return jsonify(document_json(doc, tasks.open_tasks(doc), lines.lines_of(doc))), status
+
+
+@api.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
