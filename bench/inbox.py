@@ -65,8 +65,8 @@ def run(workdir):
     rng = random.Random(2026)
     with app.app_context():
         from engine import documents
-        from engine.processing import tasks
         from engine.db import db
+        from engine.processing import tasks
 
         users, task_rows = populate(db, rng)
         print(f"   {DOCUMENTS:,} documents, {task_rows:,} inbox rows ({db.engine.dialect.name})")

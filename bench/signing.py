@@ -13,16 +13,20 @@ RUNS = 7
 
 
 def run(workdir: Path) -> None:
+    import logging
+
     from bench.common import DEMO_PASSWORD, make_app
     from engine import settings
-    from engine.outgoing import issuing, preparing, signing_keys
-    from engine.incoming import signatures
     from engine.db import db
+    from engine.incoming import signatures
     from engine.models import Document, User
+    from engine.outgoing import issuing, preparing, signing_keys
     from integrations.pdf.compose import render_draft
-    from integrations.pdf.signing import add_issue_fields, issue_with_seal, sign_as_leader
-
-    import logging
+    from integrations.pdf.signing import (
+        add_issue_fields,
+        issue_with_seal,
+        sign_as_leader,
+    )
 
     app = make_app(workdir)
     logging.getLogger("fontTools").setLevel(logging.ERROR)

@@ -24,12 +24,11 @@ def run(workdir):
         app = make_app(folder)
         with app.app_context():
             from engine.db import db
-            from engine.models import User, WorkflowInstance
             from engine.deadlines.timer_sweep import due_instance_ids, sweep_timers
-            from tests.conftest import incoming_meta, make_pdf
-
             from engine.incoming import registration
             from engine.incoming.uploads import Upload
+            from engine.models import User, WorkflowInstance
+            from tests.conftest import incoming_meta, make_pdf
 
             clock.set_time(datetime(2026, 11, 25, 9, 0, tzinfo=clock.VN_TZ))
             clerk = db.session.query(User).filter_by(username="vanthu").one()

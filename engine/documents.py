@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from sqlalchemy import func
 
-from engine.processing.access import can_view, visible_filter
 from engine.db import db
 from engine.errors import N_, NotFound
 from engine.models import Document, User
+from engine.processing.access import can_view, visible_filter
+from engine.processing.overview import STATES, documents_in_state
 from engine.text import fold
 
 PAGE_SIZE = 20
@@ -29,8 +30,6 @@ def search(user: User, *, direction=None, status=None, q=None, unit=None, state=
     ``unit`` + ``state`` (waiting, in_progress, overdue, due_this_week) follow the leaders' overview."""
     query = db.session.query(Document).filter(visible_filter(user))
     if unit and state:
-        from engine.processing.overview import STATES, documents_in_state
-
         if state in STATES:
             query = query.filter(documents_in_state(unit, state))
     if direction:

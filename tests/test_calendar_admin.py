@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from engine import clock
-from engine.deadlines.calendar_service import CalendarDay, current_calendar
 from engine.db import db
+from engine.deadlines.calendar_service import current_calendar
+from engine.models import CalendarDay
 from tests.test_mailer import login
 
 MAKE_UP_SATURDAY = "2026-12-05"

@@ -4,11 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from engine import clock
-from engine.deadlines import digest
-from engine.text import duration_vi
-from engine.deadlines.calendar_service import CalendarDay
 from engine.db import db
-from engine.models import Notification, OutboxMessage, ProcessingLine
+from engine.deadlines import digest
+from engine.models import CalendarDay, Notification, OutboxMessage, ProcessingLine
+from engine.text import duration_vi
 from engine.tx import transaction
 from tests.test_lifecycle_api import registered, route
 

@@ -7,7 +7,12 @@ import pytest
 
 from engine.storage import FileStore
 from engine.text import fold, similarity
-from engine.workflow.scripting import DiagramCodeError, RestrictedEnvironment, compile_code, validate
+from engine.workflow.scripting import (
+    DiagramCodeError,
+    RestrictedEnvironment,
+    compile_code,
+    validate,
+)
 
 
 def test_fold_ignores_vietnamese_diacritics_case_and_d_bar():

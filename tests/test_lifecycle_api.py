@@ -216,9 +216,9 @@ def test_two_people_completing_the_same_task_at_once(app, api):
     doc_id = registered(api)
     route(api, doc_id, {"lead": ["unit:ldvl"]})
     task_id = api.task("tp.ldvl", doc_id, "assign")["id"]
+    from engine.errors import DomainError
     from engine.models import User
     from engine.processing import tasks as engine_tasks
-    from engine.errors import DomainError
 
     results = []
     barrier = threading.Barrier(2)

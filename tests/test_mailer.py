@@ -9,9 +9,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from engine import clock
-from engine.notifications import mailer
 from engine.db import db
 from engine.models import Document, OutboxMessage, User
+from engine.notifications import mailer
 from engine.notifications.notify import notify
 from engine.tx import transaction
 from tests.conftest import DEMO_PASSWORD, incoming_meta

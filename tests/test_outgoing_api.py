@@ -254,9 +254,9 @@ def test_pdf_with_javascript_refused_on_draft_upload(api):
 
 
 def test_uploaded_final_pdf_with_adjusted_boxes(api, tmp_path):
-    from tests.integrations.pdf_support import DOC_HTML, LEADER_BOX, NUMBER_BOX
-
     import weasyprint
+
+    from tests.integrations.pdf_support import DOC_HTML, LEADER_BOX, NUMBER_BOX
 
     final = weasyprint.HTML(string=DOC_HTML).write_pdf()
     meta = outgoing_meta(doc_type="QĐ", body=None, receivers=["org:000.00.00.H47"],

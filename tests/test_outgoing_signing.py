@@ -20,8 +20,8 @@ import pytest
 
 from engine import clock
 from engine.db import db
-from engine.models import Notification, OutboxMessage, WorkflowInstance
 from engine.deadlines.timer_sweep import sweep_timers
+from engine.models import Notification, OutboxMessage, WorkflowInstance
 from tests.conftest import DEMO_PASSWORD, incoming_meta, make_pdf
 from tests.test_outgoing_api import outgoing_meta, step, to_signing
 
@@ -46,7 +46,9 @@ def sign_pdf(data: bytes, signer) -> bytes:
 
     meta = signers.PdfSignatureMetadata(field_name="ChuKy", md_algorithm="sha256",
                                         subfilter=fields.SigSeedSubFilter.PADES)
-    from integrations.pdf._sync import run_blocking  # safe under Playwright's running event loop
+    from integrations.pdf._sync import (
+        run_blocking,  # safe under Playwright's running event loop
+    )
 
     pdf_signer = signers.PdfSigner(meta, signer=signer)
     writer = IncrementalPdfFileWriter(io.BytesIO(data))

@@ -7,10 +7,9 @@ from datetime import date, datetime
 import pytest
 
 from engine import clock
-from engine.deadlines.calendar_service import CalendarDay
 from engine.db import db
-from engine.models import OutboxMessage, WorkflowInstance
 from engine.deadlines.timer_sweep import sweep_timers
+from engine.models import CalendarDay, OutboxMessage, WorkflowInstance
 from tests.conftest import incoming_meta
 
 

@@ -3,7 +3,11 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 
 from engine.clock import VN_TZ
-from engine.deadlines.workcalendar import EXTRA_DAY_OFF_NAME, WorkCalendar, expression_functions
+from engine.deadlines.workcalendar import (
+    EXTRA_DAY_OFF_NAME,
+    WorkCalendar,
+    expression_functions,
+)
 
 
 def vn(*parts):

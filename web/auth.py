@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 import flask_babel
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from engine import clock
-from engine.people import accounts
 from engine.db import db
 from engine.errors import DomainError
 from engine.models import User
+from engine.people import accounts
 from web.extensions import login_manager
 from web.i18n import LANGUAGES, error_text
 

@@ -9,8 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from engine.db import db
-from engine.errors import N_
-from engine.errors import DomainError
+from engine.errors import N_, DomainError
 from web.i18n import error_text
 
 log = logging.getLogger(__name__)

@@ -7,12 +7,12 @@ from flask import request, session
 from flask_babel import gettext
 
 from engine import clock, history
-from engine.errors import N_
 from engine.doctypes import type_name
-from engine.processing.lines import ACTION_LABELS
+from engine.errors import N_
 from engine.models.documents import Status, Urgency
-from engine.models.processing import LineKind, LineStatus
 from engine.models.org import Role
+from engine.models.processing import LineKind, LineStatus
+from engine.processing.lines import ACTION_LABELS
 
 LANGUAGES = ("vi", "en")
 

@@ -6,8 +6,8 @@ import logging
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from engine.deadlines import timer_sweep
 from engine.clock import VN_TZ
+from engine.deadlines import timer_sweep
 
 log = logging.getLogger(__name__)
 

@@ -3,13 +3,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from engine.deadlines.calendar_service import CalendarDay, current_calendar
 from engine.db import db
+from engine.deadlines.calendar_service import current_calendar
+from engine.deadlines.workcalendar import (
+    KIND_EXTRA_DAY_OFF,
+    KIND_EXTRA_WORKING_DAY,
+    KIND_HOLIDAY,
+)
 from engine.errors import N_, Forbidden, InvalidInput, NotFound
-from engine.models import Role, User
+from engine.models import CalendarDay, Role, User
 from engine.tx import transaction
 from engine.validation import Fields
-from engine.deadlines.workcalendar import KIND_EXTRA_DAY_OFF, KIND_EXTRA_WORKING_DAY, KIND_HOLIDAY
 
 KINDS = (KIND_EXTRA_DAY_OFF, KIND_EXTRA_WORKING_DAY)
 KIND_LABELS = {KIND_HOLIDAY: N_("Ngày lễ, Tết"), KIND_EXTRA_DAY_OFF: N_("Ngày nghỉ bổ sung"),

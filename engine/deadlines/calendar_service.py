@@ -3,25 +3,16 @@ from __future__ import annotations
 
 import threading
 import time as time_module
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
-from sqlalchemy import Date, String, event
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from engine import settings
 from engine.clock import VN_TZ
 from engine.db import db
 from engine.deadlines.workcalendar import WorkCalendar, expression_functions
-
-
-class CalendarDay(db.Model):
-    """A government-announced extra day off or make-up working day."""
-
-    __tablename__ = "calendar_days"
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))  # extra_day_off | extra_working_day
-    note: Mapped[str | None] = mapped_column(String(300))
-
+from engine.models.calendar import CalendarDay
 
 _lock = threading.Lock()
 _cached: dict = {}  # (database URL, office hours) -> (built at, monotonic seconds; calendar)

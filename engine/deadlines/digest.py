@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from engine import clock
-from engine.processing import delegations
-from engine.deadlines.calendar_service import current_calendar
 from engine.db import db
+from engine.deadlines.calendar_service import current_calendar
 from engine.errors import N_
 from engine.models import (
     Delegation,
@@ -29,6 +28,7 @@ from engine.models import (
 )
 from engine.models.documents import Urgency
 from engine.notifications.notify import document_link, notify
+from engine.processing import delegations
 from engine.text import duration_vi
 from engine.tx import transaction
 

@@ -15,9 +15,18 @@ up one firing per sweep after downtime, and the per-day key below makes those on
 """
 from __future__ import annotations
 
-from engine import clock, settings
+from engine import clock, history, settings
 from engine.db import db
-from engine.models import Document, InboxTask, ProcessingLine, Role, Unit, User, UserRole
+from engine.deadlines.calendar_service import current_calendar
+from engine.models import (
+    Document,
+    InboxTask,
+    ProcessingLine,
+    Role,
+    Unit,
+    User,
+    UserRole,
+)
 from engine.models.documents import Urgency
 from engine.notifications.notify import document_link, notify
 from engine.text import duration_vi
@@ -100,8 +109,6 @@ def escalate(ctx, step: str = "", audience=("leaders", "unit_head", "assignee"),
         return {"open": False, "sent": 0}
     document = ctx.document
     now = ctx.when
-    from engine.deadlines.calendar_service import current_calendar
-
     if not current_calendar().is_working_day(now.date()):
         return {"open": True, "sent": 0}  # the daily repeat skips weekends and holidays
     late = duration_vi((now - task.due_at).total_seconds()) if task.due_at else ""
@@ -118,8 +125,6 @@ def escalate(ctx, step: str = "", audience=("leaders", "unit_head", "assignee"),
     ])
     sent = notify(audience_users(audience, task, document), document, "escalation", subject, body,
                   key=f"escalate:{document.id}:{task.id}:{now.date().isoformat()}")
-    from engine import history
-
     if sent:
         history.record(document, "escalated", ctx, note=f"{task.title}: báo quá hạn tới {sent} người")
     return {"open": True, "sent": sent}

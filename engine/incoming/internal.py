@@ -5,7 +5,14 @@ from __future__ import annotations
 from engine import history, settings
 from engine.db import db
 from engine.deadlines.calendar_service import current_calendar
-from engine.models import Attachment, Document, LineKind, LineStatus, ProcessingLine, Unit
+from engine.models import (
+    Attachment,
+    Document,
+    LineKind,
+    LineStatus,
+    ProcessingLine,
+    Unit,
+)
 from engine.models.documents import Secrecy
 from engine.processing.lines import start_line
 from engine.records.indexing import search_text

@@ -2,19 +2,25 @@
 from __future__ import annotations
 
 from engine import clock, history, settings
-from engine.incoming import duplicates, signatures
 from engine.db import db
 from engine.doctypes import DOC_TYPES
-from engine.errors import N_, DuplicateSuspected, Forbidden, InvalidInput, SecretDocument
+from engine.errors import (
+    N_,
+    DuplicateSuspected,
+    Forbidden,
+    InvalidInput,
+    SecretDocument,
+)
+from engine.incoming import duplicates, signatures
+from engine.incoming.uploads import Upload, attach, check, forget_unreferenced
 from engine.models import Document, Role, User
 from engine.models.documents import Secrecy, Status, Urgency
 from engine.records.indexing import search_text
 from engine.records.numbering import next_number
-from engine.workflow.forms import form
 from engine.tx import transaction
-from engine.incoming.uploads import Upload, attach, check, forget_unreferenced
 from engine.validation import Fields
 from engine.workflow import runtime
+from engine.workflow.forms import form
 from engine.workflow.operators import operator
 
 SOURCES = ("electronic", "paper")

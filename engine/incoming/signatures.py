@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 
-from engine.outgoing import signing_keys
 from engine.db import db
 from engine.models import Attachment, Document
+from engine.outgoing import signing_keys
 from engine.storage import store
 
 log = logging.getLogger(__name__)

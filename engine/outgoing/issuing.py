@@ -17,7 +17,13 @@ from engine.incoming import signatures
 from engine.models import Document
 from engine.models.documents import Urgency
 from engine.outgoing import signing_keys
-from engine.outgoing.preparing import archive_unit, decision_of, latest_file, store_pdf, take_secret
+from engine.outgoing.preparing import (
+    archive_unit,
+    decision_of,
+    latest_file,
+    store_pdf,
+    take_secret,
+)
 from engine.records.indexing import search_text
 from engine.records.numbering import next_number
 from engine.storage import store

@@ -4,10 +4,10 @@ from __future__ import annotations
 import secrets
 
 from engine import clock, settings
-from engine.people.accounts import hash_password, password_matches
 from engine.db import db
 from engine.models import Unit, User, UserRole
 from engine.models.org import Role
+from engine.people.accounts import hash_password, password_matches
 
 DIVISIONS = [
     ("vp", "Văn phòng Sở", "VP"),

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import and_, exists, or_, select
 
+from engine.db import db
 from engine.models import Document, InboxTask, ProcessingLine, Role, User
+from engine.processing.delegations import in_force
 
 # Roles that oversee every document of the department.
 OVERSEERS = (Role.LEADER, Role.CLERK, Role.ADMIN)
@@ -36,12 +38,8 @@ def visible_filter(user: User):
 
 
 def _delegator_ids(user: User) -> list[int]:
-    from engine.processing.delegations import in_force
-
     return [d.delegator_id for d in in_force(user)] or [-1]
 
 
 def can_view(user: User, document: Document) -> bool:
-    from engine.db import db
-
     return db.session.query(Document.id).filter(Document.id == document.id, visible_filter(user)).first() is not None

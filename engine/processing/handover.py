@@ -4,10 +4,18 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from engine import clock, history
-from engine.people import accounts
 from engine.db import db
 from engine.errors import N_, Forbidden, InvalidInput, NotFound
-from engine.models import Delegation, Document, InboxTask, LineStatus, ProcessingLine, Role, User
+from engine.models import (
+    Delegation,
+    Document,
+    InboxTask,
+    LineStatus,
+    ProcessingLine,
+    Role,
+    User,
+)
+from engine.people import accounts
 from engine.tx import transaction
 from engine.workflow.runtime import RunContext
 

@@ -16,14 +16,22 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from engine import clock, history, settings
-from engine.deadlines.calendar_service import current_calendar
 from engine.db import db
+from engine.deadlines.calendar_service import current_calendar
 from engine.errors import N_
-from engine.models import Document, LineKind, LineStatus, ProcessingLine, Unit, User, WorkflowInstance
+from engine.models import (
+    Document,
+    LineKind,
+    LineStatus,
+    ProcessingLine,
+    Unit,
+    User,
+    WorkflowInstance,
+)
 from engine.outgoing import drafting
-from engine.workflow.forms import form
 from engine.validation import Fields
 from engine.workflow import runtime
+from engine.workflow.forms import form
 from engine.workflow.operators import operator
 
 PROCESS_ACTIONS = ("reply", "file", "report", "forward")

@@ -6,13 +6,22 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func
 
 from engine import clock, history
-from engine.processing import delegations
 from engine.db import db
 from engine.errors import N_, Forbidden
-from engine.models import Document, InboxTask, LineStatus, ProcessingLine, Unit, User
+from engine.models import (
+    Document,
+    InboxTask,
+    LineStatus,
+    ProcessingLine,
+    Unit,
+    User,
+    UserRole,
+)
 from engine.notifications.notify import notify
+from engine.processing import delegations
 from engine.tx import transaction
 from engine.validation import Fields
+from engine.workflow.runtime import RunContext
 
 STATES = ("waiting", "in_progress", "overdue", "due_this_week")
 
@@ -87,8 +96,6 @@ def urge(user: User, document: Document, data: dict) -> int:
     on_behalf = None if user.has_role("leader") else next(
         (d.delegator for d in delegations.in_force(user) if "supervise" in d.rights), None)
     with transaction():
-        from engine.workflow.runtime import RunContext
-
         ctx = RunContext(actor=user, on_behalf_of=on_behalf, document=document)
         subject = f"Đôn đốc xử lý văn bản {document.number_notation}: {document.subject[:120]}"
         body = (f"{user.full_name} đôn đốc xử lý văn bản {document.number_notation} — {document.subject}."
@@ -100,7 +107,5 @@ def urge(user: User, document: Document, data: dict) -> int:
 
 
 def unit_heads(unit_code: str) -> list[User]:
-    from engine.models import UserRole
-
     return (db.session.query(User).join(UserRole)
             .filter(User.unit_code == unit_code, User.active.is_(True), UserRole.role == "unit_head").all())

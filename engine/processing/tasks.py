@@ -7,15 +7,17 @@ from datetime import date, datetime, time
 from sqlalchemy import and_, case, false, func, or_, update
 
 from engine import clock
-from engine.processing import delegations
 from engine.db import db
+from engine.doctypes import DOC_TYPES
 from engine.errors import N_, Forbidden, InvalidInput, NotFound, TaskClosed
-from engine.models import Document, InboxTask, User
+from engine.models import Document, InboxTask, User, WorkflowInstance
 from engine.models.documents import Urgency
-from engine.workflow.forms import handler
+from engine.processing import delegations
 from engine.text import fold
 from engine.tx import transaction
+from engine.validation import Fields
 from engine.workflow import runtime
+from engine.workflow.forms import handler
 
 VIEWS = ("mine", "queue", "delegated", "info")
 INFO_TASKS = ("acknowledge",)
@@ -74,9 +76,6 @@ class InboxFilter:
 
 def filter_from(args: dict, *, strict: bool = True) -> InboxFilter:
     """An InboxFilter from query parameters; invalid values raise InvalidInput (strict) or are dropped."""
-    from engine.doctypes import DOC_TYPES
-    from engine.validation import Fields
-
     f = Fields(dict(args))
     flt = InboxFilter(view=f.choice("view", VIEWS), urgency=f.choice("urgency", Urgency.ALL),
                       doc_type=f.choice("doc_type", list(DOC_TYPES)), sender=f.text("sender", max_len=300),
@@ -206,8 +205,6 @@ def complete(task_id: str, user: User, form: dict) -> Document:
 
 
 def task_instance(task: InboxTask):
-    from engine.models import WorkflowInstance
-
     return db.session.get(WorkflowInstance, task.instance_id)
 
 

@@ -8,22 +8,33 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Callable
 from datetime import datetime, timezone
+from typing import Callable
 from uuid import UUID
 
 import SpiffWorkflow.bpmn.specs.event_definitions.timer as _spiff_timer
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
-    CycleTimerEventDefinition, TimeDateEventDefinition, TimerEventDefinition)
+    CycleTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
 from engine import clock
 from engine.db import db
-from engine.errors import N_, WorkflowFailure
-from engine.models import Document, InboxTask, ProcessVersion, Role, User, WorkflowInstance
+from engine.deadlines.calendar_service import expression_calendar_functions
+from engine.errors import N_, TaskClosed, WorkflowFailure
+from engine.models import (
+    Document,
+    InboxTask,
+    ProcessVersion,
+    Role,
+    User,
+    WorkflowInstance,
+)
 from engine.workflow import operators
 from engine.workflow.scripting import DiagramCodeError, RestrictedEnvironment
 from engine.workflow.serialization import SERIALIZER
@@ -72,8 +83,6 @@ def now_iso() -> str:
 
 def expression_functions() -> dict:
     """Plain functions visible to diagram expressions (timers, gateways, parameters)."""
-    from engine.deadlines.calendar_service import expression_calendar_functions
-
     return {**expression_calendar_functions(), "now_iso": now_iso}
 
 
@@ -222,8 +231,6 @@ def complete(loaded: Loaded, task_id: str, data: dict) -> None:
     """Complete the ready user task ``task_id`` with ``data`` and advance the workflow."""
     task = ready_task(loaded, task_id)
     if task is None:
-        from engine.errors import TaskClosed
-
         raise TaskClosed(N_("Công việc này đã được xử lý hoặc đã bị hủy."))
     task.data.update(data)
     try:

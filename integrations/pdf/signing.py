@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Sequence
 from zoneinfo import ZoneInfo
 
-from integrations.pdf._sync import run_blocking
 from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -38,6 +37,8 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.signers import Signer
 from pyhanko.sign.timestamps import DummyTimeStamper, HTTPTimeStamper, TimeStamper
 from pyhanko.stamp import TextStampStyle
+
+from integrations.pdf._sync import run_blocking
 
 __all__ = [
     "FIELD_NUMBER", "FIELD_DATE", "FIELD_LEADER", "FIELD_ORG", "VN_TZ",
@@ -356,7 +357,10 @@ def make_local_timestamper(tsa_cert_pem: bytes | str | os.PathLike, tsa_key_pem:
                            intermediate_pem: bytes | str | os.PathLike | Sequence | None = None, *,
                            fixed_dt: _dt.datetime | None = None) -> DummyTimeStamper:
     """In-process RFC 3161 TSA (pyHanko DummyTimeStamper) for tests/demo. PEM/DER bytes or paths."""
-    from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
+    from pyhanko.keys import (
+        load_certs_from_pemder_data,
+        load_private_key_from_pemder_data,
+    )
 
     (tsa_cert, *_) = load_certs_from_pemder_data(_read(tsa_cert_pem))
     tsa_key = load_private_key_from_pemder_data(_read(tsa_key_pem), passphrase=None)

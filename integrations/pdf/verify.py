@@ -21,11 +21,12 @@ from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Sequence
 
 from asn1crypto import x509 as ax509
-from integrations.pdf._sync import run_blocking
 from pyhanko.keys import load_certs_from_pemder_data
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
+
+from integrations.pdf._sync import run_blocking
 
 __all__ = ["SignatureCheck", "PdfUnreadable", "REASONS", "verify_pdf", "async_verify_pdf", "load_certs"]
 

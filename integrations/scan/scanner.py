@@ -7,9 +7,24 @@ from typing import Iterable
 
 from integrations.scan.archives import scan_zip
 from integrations.scan.clamav import scan_with_clamav
-from integrations.scan.filetypes import (DEFAULT_ALLOWED, KINDS, extension, guess_extension, kind_for,
-                                         looks_executable, sniff)
-from integrations.scan.findings import BLOCK, EICAR, MAX_DEPTH, WARN, Collector, ScanResult, verdict
+from integrations.scan.filetypes import (
+    DEFAULT_ALLOWED,
+    KINDS,
+    extension,
+    guess_extension,
+    kind_for,
+    looks_executable,
+    sniff,
+)
+from integrations.scan.findings import (
+    BLOCK,
+    EICAR,
+    MAX_DEPTH,
+    WARN,
+    Collector,
+    ScanResult,
+    verdict,
+)
 from integrations.scan.office import scan_ole
 from integrations.scan.pdf import scan_pdf
 

@@ -13,7 +13,11 @@ import pikepdf
 import pytest
 
 from integrations.pdf.compose import (
-    DraftLayout, RenderedDraft, build_draft_html, render_draft, render_html_to_pdf,
+    DraftLayout,
+    RenderedDraft,
+    build_draft_html,
+    render_draft,
+    render_html_to_pdf,
 )
 from integrations.scan import scan_file
 

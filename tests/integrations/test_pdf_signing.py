@@ -9,7 +9,16 @@ import subprocess
 import pikepdf
 import pytest
 from pdf_support import *  # noqa: F401,F403  (fixtures)
-from pdf_support import CLERK, DATE_BOX, LEADER, LEADER_BOX, NUMBER_BOX, ORG_NAME, ORG_PIN, ORG_SHORT
+from pdf_support import (
+    CLERK,
+    DATE_BOX,
+    LEADER,
+    LEADER_BOX,
+    NUMBER_BOX,
+    ORG_NAME,
+    ORG_PIN,
+    ORG_SHORT,
+)
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 

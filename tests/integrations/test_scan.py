@@ -14,7 +14,13 @@ import pikepdf
 import pytest
 
 from integrations.scan import (
-    DEFAULT_ALLOWED, EICAR, ClamdError, Finding, ScanResult, clamd_instream, scan_file,
+    DEFAULT_ALLOWED,
+    EICAR,
+    ClamdError,
+    Finding,
+    ScanResult,
+    clamd_instream,
+    scan_file,
 )
 
 # Assembled at run time so this source file is not itself an EICAR hit for a virus scanner.

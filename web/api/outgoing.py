@@ -6,7 +6,14 @@ from flask import g, request
 from engine import documents
 from engine.errors import N_, InvalidInput
 from engine.outgoing import drafting
-from web.api.base import api, doc_response, json_body, multipart_metadata, token_required, uploads
+from web.api.base import (
+    api,
+    doc_response,
+    json_body,
+    multipart_metadata,
+    token_required,
+    uploads,
+)
 from web.downloads import preview_response
 
 

@@ -1,4 +1,12 @@
 """Pages people use, one blueprint per part of the work."""
-from web.pages import admin, documents, incoming, notifications, outgoing, people, processing
+from web.pages import (
+    admin,
+    documents,
+    incoming,
+    notifications,
+    outgoing,
+    people,
+    processing,
+)
 
 BLUEPRINTS = (documents.bp, incoming.bp, processing.bp, outgoing.bp, people.bp, notifications.bp, admin.bp)

@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 
 from engine import clock
 from engine.deadlines import calendar_admin
-from engine.notifications import mailer
 from engine.errors import DomainError
 from engine.models import Role
+from engine.notifications import mailer
 from web.i18n import error_text
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

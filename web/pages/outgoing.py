@@ -10,12 +10,12 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from engine import documents
-from engine.outgoing import drafting
-from engine.processing import tasks
 from engine.doctypes import DOC_TYPES
 from engine.errors import DomainError
-from engine.models.documents import Urgency
 from engine.incoming.uploads import Upload
+from engine.models.documents import Urgency
+from engine.outgoing import drafting
+from engine.processing import tasks
 from web.downloads import preview_response
 from web.i18n import error_text
 from web.pages.common import leaders, units

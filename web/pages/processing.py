@@ -13,7 +13,16 @@ from engine.models import ProcessingLine
 from engine.models.documents import Urgency
 from engine.processing import delegations, lines, overview, tasks
 from web.i18n import error_text
-from web.pages.common import act, actionable, colleagues, document_or_none, form_data, leaders, people, units
+from web.pages.common import (
+    act,
+    actionable,
+    colleagues,
+    document_or_none,
+    form_data,
+    leaders,
+    people,
+    units,
+)
 
 bp = Blueprint("processing", __name__)
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from web.api.openapi.parts import err, ok, ref
 
-
 ASSIGNEE = {"type": "string", "pattern": "^(unit|user):.+$", "example": "unit:ldvl"}
 SCHEMAS = {
     "RouteForm": {"type": "object", "required": ["lead"], "properties": {
