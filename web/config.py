@@ -45,7 +45,7 @@ def from_environment() -> dict:
 
 
 DEFAULTS = {
-    "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,  # whole request; single files are limited in engine.uploads
+    "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,  # whole request; single files are limited in engine.incoming.uploads
     "PERMANENT_SESSION_LIFETIME": timedelta(minutes=30),
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

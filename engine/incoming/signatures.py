@@ -2,7 +2,7 @@
 
 Every PDF that enters (incoming documents, uploaded drafts and finals) and every PDF Q-Office
 signs has each of its signatures validated against the configured trust roots
-(engine.signing_keys.trust_roots); the results are kept on the attachment (``signatures``).
+(engine.outgoing.signing_keys.trust_roots); the results are kept on the attachment (``signatures``).
 A document is legally valid ("legal") only when one of its files carries a signature that is
 intact, valid, trusted and not illegally modified afterwards (pyHanko's bottom line);
 otherwise it is "for reference only".

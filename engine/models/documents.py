@@ -89,7 +89,7 @@ class Document(db.Model):
         order_by="HistoryEvent.id", back_populates="document")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
-    # --- outgoing documents (drafting, signing, issue; engine/outgoing.py) ---------------------
+    # --- outgoing documents (drafting, signing, issue; engine/outgoing/) ---------------------
     body: Mapped[str | None] = mapped_column(Text)  # draft text composed into the Decree 30 layout
     signer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # the named signing leader
     outgoing_year: Mapped[int | None] = mapped_column()
@@ -128,7 +128,7 @@ class Attachment(db.Model):
     kind: Mapped[str] = mapped_column(String(20), default="original")
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    # Verification of every PDF signature (engine/signatures.py); None = not a PDF / not checked.
+    # Verification of every PDF signature (engine/incoming/signatures.py); None = not a PDF / not checked.
     signatures: Mapped[list | None] = mapped_column(JSON)
 
     document: Mapped[Document] = relationship(back_populates="attachments")
