@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from engine.db import db
 from web import config as cfg
 from web.extensions import babel, csrf, login_manager, migrate
+from web.security import init_security
 
 ROOT = Path(__file__).resolve().parent
 
@@ -55,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(api)
     csrf.exempt(api)  # the API authenticates with bearer tokens, not cookies
     errors.register(app)
+    init_security(app)
     auth.init_idle_timeout(app)
 
     from web.cli import register_cli

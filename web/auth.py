@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import flask_babel
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -51,9 +52,16 @@ def init_idle_timeout(app) -> None:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("processing.inbox")
+    """``target`` if it is a path on this site, else the inbox.
+
+    Browsers drop tabs and newlines inside URLs and read a backslash as a slash, so "/<TAB>/evil" or
+    "/<backslash>evil" would lead to //evil, another site: such characters refuse the target.
+    """
+    unsafe = not target or "\\" in target or any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in target)
+    parts = urlsplit("" if unsafe else target)
+    if unsafe or parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return url_for("processing.inbox")
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])

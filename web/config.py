@@ -16,10 +16,15 @@ def _secret_key(folder: Path) -> str:
     if os.environ.get("QOFFICE_SECRET_KEY"):
         return os.environ["QOFFICE_SECRET_KEY"]
     path = folder / "secret_key"
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        # Created 0600 in one step: never readable by others, not even for a moment.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
     return path.read_text().strip()
 
 
@@ -38,7 +43,7 @@ def from_environment() -> dict:
                  "ORG_PLACE", "INCOMING_LEADER", "OFFICE_HOURS", "CLAMD_SOCKET", "SMTP_HOST",
                  "SMTP_PORT", "SMTP_SECURITY", "SMTP_USER", "SMTP_PASSWORD", "SMTP_SENDER",
                  "SIGNING_BACKEND", "PKI_DIR", "PKCS11_LIB", "PKCS11_TOKEN", "ORG_SEAL_KEY", "TRUST_ROOTS",
-                 "TSA_URL"):
+                 "TSA_URL", "TRUSTED_PROXIES"):
         if env.get("QOFFICE_" + name):
             config["QOFFICE_" + name] = env["QOFFICE_" + name]
     return config

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import flash, jsonify, redirect, render_template, request
+from flask import jsonify, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -46,8 +46,9 @@ def register(app) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        flash(gettext("Phiên biểu mẫu đã hết hạn, vui lòng thử lại."), "error")
-        return redirect(request.referrer or "/")
+        # Never back to the Referer: it is whatever page sent the forged request.
+        return render_template("error.html", message=gettext(
+            "Phiên biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang và thử lại.")), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

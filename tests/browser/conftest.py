@@ -43,12 +43,17 @@ def page(browser, request):
     context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
     pg = context.new_page()
     pg.set_default_timeout(15000)
+    # Every page must work under the Content-Security-Policy (no inline script): a violation fails the test.
+    violations = []
+    pg.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
     yield pg
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations: " + " | ".join(violations[:3]))
 
 
 @pytest.hookimpl(hookwrapper=True)
