@@ -9,16 +9,15 @@ from engine.models import Document, User
 from engine.processing.access import can_view, visible_filter
 from engine.processing.overview import STATES, documents_in_state
 from engine.text import fold
+from engine.validation import parse_id
 
 PAGE_SIZE = 20
 
 
 def get_visible(user: User, document_id) -> Document:
     """The document if it exists and ``user`` may see it; NotFound otherwise (no existence leak)."""
-    try:
-        document = db.session.get(Document, int(document_id))
-    except (TypeError, ValueError):
-        document = None
+    number = parse_id(document_id)
+    document = db.session.get(Document, number) if number else None
     if document is None or not can_view(user, document):
         raise NotFound(N_("Không tìm thấy văn bản."))
     return document

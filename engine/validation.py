@@ -8,6 +8,50 @@ from engine.errors import N_, InvalidInput
 from engine.text import nfc
 
 ORG_ID = re.compile(r"^[0-9A-Z][0-9A-Z.]{0,34}$")
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SURROGATE = re.compile("[\ud800-\udfff]")
+MAX_ID = 2**63 - 1  # the largest id both SQLite and PostgreSQL can store
+MAX_PAGE = 100_000
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # registers, calendars, reports
+
+
+def parse_id(value) -> int | None:
+    """A database id from a form, JSON or URL value; None when it cannot be one (never raises)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    return value if isinstance(value, int) and 1 <= value <= MAX_ID else None
+
+
+def parse_day(value) -> date:
+    """A ``YYYY-MM-DD`` date, nothing more lenient (no ``20140228``, no week dates, no numbers)."""
+    if not isinstance(value, str) or not ISO_DAY.match(value.strip()):
+        raise ValueError(value)
+    return date.fromisoformat(value.strip())
+
+
+def parse_year(value, default: int | None) -> int | None:
+    """A year from FIRST_YEAR to LAST_YEAR (``default`` when empty); InvalidInput otherwise."""
+    if value in (None, ""):
+        return default
+    year = parse_id(value) or 0
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidInput(N_("Năm không hợp lệ (từ %(first)s đến %(last)s)."),
+                           params={"first": FIRST_YEAR, "last": LAST_YEAR}, details={"year": "invalid"})
+    return year
+
+
+def parse_page(value, *, strict: bool = True) -> int:
+    """A page number from 1 to MAX_PAGE; InvalidInput when ``strict``, else page 1."""
+    if value in (None, ""):
+        return 1
+    number = parse_id(value)
+    if number is None or number > MAX_PAGE:
+        if strict:
+            raise InvalidInput(N_("Số trang không hợp lệ."), details={"page": f"1 … {MAX_PAGE}"})
+        return 1
+    return number
 
 
 class Fields:
@@ -25,10 +69,13 @@ class Fields:
             if required:
                 self.errors[name] = "Bắt buộc nhập."
             return default if value is None else None
-        if not isinstance(value, (str, int)):
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
             self.errors[name] = "Phải là chuỗi ký tự."
             return None
         value = nfc(str(value))
+        if SURROGATE.search(value):
+            self.errors[name] = "Chứa ký tự không hợp lệ."
+            return None
         if len(value) > max_len:
             self.errors[name] = f"Tối đa {max_len} ký tự."
         return value
@@ -51,7 +98,7 @@ class Fields:
                 self.errors[name] = "Bắt buộc nhập (YYYY-MM-DD)."
             return None
         try:
-            parsed = date.fromisoformat(str(value))
+            parsed = parse_day(value)
         except ValueError:
             self.errors[name] = "Ngày không hợp lệ (YYYY-MM-DD)."
             return None

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from engine.db import db
 from web import config as cfg
 from web.extensions import babel, csrf, login_manager, migrate
+from web.parsing import init_parsing
 from web.security import init_security
 
 ROOT = Path(__file__).resolve().parent
@@ -38,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
 
+    init_parsing(app)  # before any blueprint adds its routes
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT.parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)

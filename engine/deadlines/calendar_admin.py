@@ -13,30 +13,16 @@ from engine.deadlines.workcalendar import (
 from engine.errors import N_, Forbidden, InvalidInput, NotFound
 from engine.models import CalendarDay, Role, User
 from engine.tx import transaction
-from engine.validation import Fields
+from engine.validation import FIRST_YEAR, LAST_YEAR, Fields, parse_day
 
 KINDS = (KIND_EXTRA_DAY_OFF, KIND_EXTRA_WORKING_DAY)
 KIND_LABELS = {KIND_HOLIDAY: N_("Ngày lễ, Tết"), KIND_EXTRA_DAY_OFF: N_("Ngày nghỉ bổ sung"),
                KIND_EXTRA_WORKING_DAY: N_("Ngày làm việc bù")}
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def require_admin(user: User) -> None:
     if not user.has_role(Role.ADMIN):
         raise Forbidden(N_("Chỉ quản trị hệ thống được sửa lịch làm việc."))
-
-
-def parse_year(value, default: int) -> int:
-    if value in (None, ""):
-        return default
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        year = 0
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise InvalidInput(N_("Năm không hợp lệ (từ %(first)s đến %(last)s)."),
-                           params={"first": FIRST_YEAR, "last": LAST_YEAR}, details={"year": "invalid"})
-    return year
 
 
 def year_days(year: int) -> list[dict]:
@@ -86,7 +72,7 @@ def remove_day(user: User, day) -> None:
     require_admin(user)
     if not isinstance(day, date):
         try:
-            day = date.fromisoformat(str(day))
+            day = parse_day(day)
         except ValueError:
             raise InvalidInput(N_("Ngày không hợp lệ (YYYY-MM-DD)."), details={"date": "invalid"}) from None
     with transaction():

@@ -18,7 +18,7 @@ from engine.models.documents import Secrecy, Status, Urgency
 from engine.records.indexing import search_text
 from engine.records.numbering import next_number
 from engine.tx import transaction
-from engine.validation import Fields
+from engine.validation import Fields, parse_id
 from engine.workflow import runtime
 from engine.workflow.forms import form
 from engine.workflow.operators import operator
@@ -116,10 +116,8 @@ def verify_form(ctx, document: Document, data: dict) -> dict:
             raise InvalidInput(N_("Từ chối nhận phải có lý do."), details={"reason": "Bắt buộc nhập lý do."})
         return {"decision": "refuse", "reason": reason}
     if decision == "duplicate":
-        try:
-            earlier = db.session.get(Document, int(data.get("duplicate_of")))
-        except (TypeError, ValueError):
-            earlier = None
+        earlier_id = parse_id(data.get("duplicate_of"))
+        earlier = db.session.get(Document, earlier_id) if earlier_id else None
         if earlier is None or earlier.id == document.id or earlier.incoming_number is None:
             raise InvalidInput(N_("Văn bản trùng phải là một văn bản đến đã vào sổ."),
                                details={"duplicate_of": "Không tìm thấy văn bản đã vào sổ."})

@@ -23,7 +23,7 @@ from engine.models import Document, Role, Unit, User
 from engine.models.documents import Secrecy, Urgency
 from engine.records.indexing import search_text
 from engine.tx import transaction
-from engine.validation import ORG_ID, Fields
+from engine.validation import ORG_ID, Fields, parse_id
 from engine.workflow import runtime
 from engine.workflow.specs import latest
 
@@ -149,10 +149,8 @@ def clean_metadata(meta: dict, *, partial: bool = False) -> dict:
     elif partial and "signer" in data:
         out["signer"] = None
     if given("in_reply_to") and data.get("in_reply_to") not in (None, ""):
-        try:
-            earlier = db.session.get(Document, int(data["in_reply_to"]))
-        except (TypeError, ValueError):
-            earlier = None
+        earlier_id = parse_id(data["in_reply_to"])
+        earlier = db.session.get(Document, earlier_id) if earlier_id else None
         if earlier is None or earlier.direction != "incoming":
             f.errors["in_reply_to"] = "Phải là mã một văn bản đến."
         else:

@@ -13,7 +13,7 @@ Acknowledgements of "inform" recipients stay open: reading is still useful.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from engine import clock, history, settings
 from engine.db import db
@@ -29,7 +29,7 @@ from engine.models import (
     WorkflowInstance,
 )
 from engine.outgoing import drafting
-from engine.validation import Fields
+from engine.validation import Fields, parse_day
 from engine.workflow import runtime
 from engine.workflow.forms import form
 from engine.workflow.operators import operator
@@ -66,13 +66,13 @@ def deadline_from(value, *, start: datetime) -> datetime | None:
     if value in (None, ""):
         return None
     calendar = current_calendar()
-    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+    if (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and value.isdigit()):
         days = int(value)
         if not 1 <= days <= 365:
             raise ValueError("số ngày làm việc phải từ 1 đến 365")
         return calendar.add_working_days(start, days)
     try:
-        day = date.fromisoformat(str(value))
+        day = parse_day(value)
     except ValueError:
         raise ValueError("hạn phải là ngày YYYY-MM-DD hoặc số ngày làm việc") from None
     if day < start.date():

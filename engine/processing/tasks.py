@@ -15,7 +15,7 @@ from engine.models.documents import Urgency
 from engine.processing import delegations
 from engine.text import fold
 from engine.tx import transaction
-from engine.validation import Fields
+from engine.validation import MAX_PAGE, Fields, parse_id
 from engine.workflow import runtime
 from engine.workflow.forms import handler
 
@@ -83,10 +83,11 @@ def filter_from(args: dict, *, strict: bool = True) -> InboxFilter:
                       received_to=f.day("received_to"), due_before=f.day("due_before"))
     for name in ("page", "per_page"):
         if args.get(name):
-            try:
-                setattr(flt, name, max(1, int(args[name])))
-            except ValueError:
-                f.errors[name] = "Phải là số nguyên dương."
+            number = parse_id(args[name])
+            if number is None or number > MAX_PAGE:
+                f.errors[name] = f"Phải là số nguyên từ 1 đến {MAX_PAGE}."
+            else:
+                setattr(flt, name, number)
     if strict:
         f.raise_if_errors()
     return flt

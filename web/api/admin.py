@@ -7,6 +7,7 @@ from engine import clock
 from engine.deadlines import calendar_admin
 from engine.errors import N_, InvalidInput
 from engine.notifications import mailer
+from engine.validation import parse_page, parse_year
 from web.api.base import api, json_body, token_required
 from web.api.serializers import outbox_json
 
@@ -14,7 +15,7 @@ from web.api.serializers import outbox_json
 @api.get("/calendar")
 @token_required
 def get_calendar():
-    year = calendar_admin.parse_year(request.args.get("year"), clock.today().year)
+    year = parse_year(request.args.get("year"), clock.today().year)
     return jsonify({"year": year, "office_hours": calendar_admin.office_hours(),
                     "days": [{"date": d["date"].isoformat(), "name": d["name"], "kind": d["kind"]}
                              for d in calendar_admin.year_days(year)]})
@@ -41,10 +42,7 @@ def list_outbox():
     status = request.args.get("status") or None
     if status not in (None, *mailer.STATUSES):
         raise InvalidInput(N_("Trạng thái không hợp lệ."), details={"status": ", ".join(mailer.STATUSES)})
-    try:
-        page = max(int(request.args.get("page", 1)), 1)
-    except ValueError:
-        raise InvalidInput(N_("Số trang không hợp lệ."), details={"page": "integer expected"}) from None
+    page = parse_page(request.args.get("page"))
     items, total = mailer.outbox_page(g.user, kind=kind, status=status, page=page)
     return jsonify({"items": [outbox_json(m) for m in items], "total": total, "page": page,
                     "per_page": mailer.PAGE_SIZE})

@@ -2,10 +2,9 @@
 document response."""
 from __future__ import annotations
 
-import json
 from functools import wraps
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 
 from engine.errors import N_, AuthFailed, InvalidInput
 from engine.incoming.uploads import Upload
@@ -44,7 +43,7 @@ def multipart_metadata() -> dict:
     if raw is None and "metadata" in request.files:
         raw = request.files["metadata"].read().decode("utf-8", "replace")
     try:
-        meta = json.loads(raw) if raw else None
+        meta = current_app.json.loads(raw) if raw else None
     except ValueError:
         meta = None
     if not isinstance(meta, dict):

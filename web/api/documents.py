@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from engine import documents
-from engine.errors import N_, InvalidInput
+from engine.validation import parse_page
 from web.api.base import api, doc_response, token_required
 from web.api.serializers import document_json
 from web.downloads import attachment_response
@@ -13,10 +13,7 @@ from web.downloads import attachment_response
 @api.get("/documents")
 @token_required
 def list_documents():
-    try:
-        page = max(int(request.args.get("page", 1)), 1)
-    except ValueError:
-        raise InvalidInput(N_("Số trang không hợp lệ."), details={"page": "integer expected"})
+    page = parse_page(request.args.get("page"))
     items, total = documents.search(g.user, direction=request.args.get("direction") or None,
                                     status=request.args.get("status") or None, q=request.args.get("q") or None,
                                     unit=request.args.get("unit") or None, state=request.args.get("state") or None,

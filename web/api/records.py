@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
-from engine.errors import N_, Forbidden, InvalidInput
+from engine.errors import N_, Forbidden
 from engine.models import Role
 from engine.records import registers
+from engine.validation import parse_year
 from web.api.base import api, token_required
 from web.api.serializers import register_row
 
@@ -16,8 +17,5 @@ def outgoing_register():
     """The outgoing register of a year (R-REPORT-2 data): issued documents by number."""
     if not g.user.has_role(Role.CLERK, Role.LEADER, Role.ADMIN):
         raise Forbidden(N_("Chỉ văn thư và lãnh đạo xem sổ văn bản đi."))
-    try:
-        year = int(request.args.get("year") or 0) or None
-    except ValueError:
-        raise InvalidInput(N_("Năm không hợp lệ."), details={"year": "integer expected"}) from None
+    year = parse_year(request.args.get("year"), None)
     return jsonify({"year": year, "items": [register_row(d) for d in registers.outgoing_register(year)]})

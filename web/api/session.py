@@ -1,16 +1,16 @@
 """Signing in through the API: a bearer token for a username and password."""
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 
 from engine.people import accounts
-from web.api.base import api, token_required
+from web.api.base import api, json_body, token_required
 from web.api.serializers import user_json
 
 
 @api.post("/session")
 def create_session():
-    data = request.get_json(silent=True) or {}
+    data = json_body()
     user = accounts.authenticate(str(data.get("username", "")), str(data.get("password", "")))
     return jsonify({"token": accounts.issue_token(user), "user": user_json(user)})
 

@@ -10,6 +10,7 @@ from engine.deadlines import calendar_admin
 from engine.errors import DomainError
 from engine.models import Role
 from engine.notifications import mailer
+from engine.validation import FIRST_YEAR, LAST_YEAR, parse_page, parse_year
 from web.i18n import error_text
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -28,10 +29,7 @@ def mail():
     status = request.args.get("status") or None
     if status not in (None, *mailer.STATUSES):
         status = None
-    try:
-        page = max(int(request.args.get("page", 1)), 1)
-    except ValueError:
-        page = 1
+    page = parse_page(request.args.get("page"), strict=False)
     items, total = mailer.outbox_page(current_user, status=status, page=page)
     pages = max((total + mailer.PAGE_SIZE - 1) // mailer.PAGE_SIZE, 1)
     return render_template("admin/mail.html", items=items, total=total, page=page, pages=pages, status=status,
@@ -54,7 +52,7 @@ def _calendar_page(year: int, form: dict | None = None, errors: dict | None = No
 @bp.route("/calendar")
 def calendar():
     try:
-        year = calendar_admin.parse_year(request.args.get("year"), clock.today().year)
+        year = parse_year(request.args.get("year"), clock.today().year)
     except DomainError as error:
         flash(error_text(error), "error")
         year = clock.today().year
@@ -70,7 +68,7 @@ def add_calendar_day():
         flash(error_text(error), "error")
         year = clock.today().year
         if len(form["date"]) >= 4 and form["date"][:4].isdigit():
-            year = min(max(int(form["date"][:4]), calendar_admin.FIRST_YEAR), calendar_admin.LAST_YEAR)
+            year = min(max(int(form["date"][:4]), FIRST_YEAR), LAST_YEAR)
         return _calendar_page(year, form, error.details, error.status)
     flash(gettext("Đã thêm vào lịch: %(kind)s %(day)s.", kind=gettext(calendar_admin.KIND_LABELS[row.kind]),
                   day=row.day.strftime("%d/%m/%Y")), "success")

@@ -9,6 +9,7 @@ from engine.db import db
 from engine.models import Document
 from engine.models.documents import Status
 from engine.processing import delegations, lines, tasks
+from engine.validation import parse_page
 from web.downloads import attachment_response
 from web.pages.common import actionable, document_or_none
 
@@ -24,10 +25,7 @@ def home():
 @bp.route("/documents")
 @login_required
 def document_list():
-    try:
-        page = max(int(request.args.get("page", 1)), 1)
-    except ValueError:
-        page = 1
+    page = parse_page(request.args.get("page"), strict=False)
     direction = request.args.get("direction") or None
     status = request.args.get("status") or None
     q = request.args.get("q") or None

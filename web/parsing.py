@@ -1,0 +1,51 @@
+"""Reading requests safely: integers in URLs that fit the database, JSON without pathological input.
+
+Malformed input must answer 4xx, never 500: a JSON body nested thousands deep exhausts Python's
+recursion, a lone surrogate (``\\ud800``) cannot be stored in UTF-8, and an id above 2^63−1 overflows
+the database driver.
+"""
+from __future__ import annotations
+
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.routing import IntegerConverter
+
+from engine.validation import MAX_ID, SURROGATE
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` that only matches ids the database can hold (a larger one is a 404)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def _refuse_surrogates(value) -> None:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if SURROGATE.search(item):
+                raise ValueError("lone surrogate in a string")
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+class SafeJSONProvider(DefaultJSONProvider):
+    """Parse failures of any kind become ValueError, which Flask answers with 400 (or None when silent)."""
+
+    def loads(self, s, **kwargs):
+        try:
+            value = super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+        _refuse_surrogates(value)
+        return value
+
+
+def init_parsing(app) -> None:
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.json = SafeJSONProvider(app)
