@@ -54,8 +54,14 @@ def register(app) -> None:
     def http_error(error: HTTPException):
         code, message = HTTP_MESSAGES.get(error.code, ("error", error.description or ""))
         if wants_json():
-            return json_error(error.code, code, gettext(message))
-        return render_template("error.html", message=gettext(message)), error.code
+            response = json_error(error.code, code, gettext(message))
+        else:
+            response = app.make_response((render_template("error.html", message=gettext(message)), error.code))
+        # Keep what the exception says about the request, e.g. Allow on a 405 (RFC 9110).
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -219,9 +219,12 @@ def claim(task_id: str, user: User) -> InboxTask:
     task = get_task(task_id)
     if task.status != "open":
         raise TaskClosed(N_("Công việc này đã được xử lý hoặc đã bị hủy."))
-    if task.assignee_id is not None or not (user.has_role(task.role)
-                                            and (task.unit_code is None or task.unit_code == user.unit_code)):
+    if not (user.has_role(task.role) and (task.unit_code is None or task.unit_code == user.unit_code)):
         raise Forbidden(N_("Chỉ nhận được công việc chưa giao cho ai trong hàng đợi của đơn vị mình."))
+    if task.assignee_id == user.id:  # a retried claim
+        return task
+    if task.assignee_id is not None:  # a colleague claimed it first: a conflict, not a permission problem
+        raise TaskClosed(N_("Người khác vừa nhận công việc này."))
     with transaction():
         taken = db.session.execute(
             update(InboxTask).where(InboxTask.id == task.id, InboxTask.assignee_id.is_(None),

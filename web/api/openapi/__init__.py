@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from web.api.openapi import core, outgoing, processing
+from web.api.openapi.parts import complete_responses
 
 
 def openapi_document() -> dict:
     """The whole description: core paths, routing and processing, outgoing documents."""
-    return outgoing.extend_openapi(processing.extend(core.core()))
+    return complete_responses(outgoing.extend_openapi(processing.extend(core.core())))

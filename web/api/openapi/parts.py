@@ -15,3 +15,24 @@ def err(description: str) -> dict:
 
 def ok(description: str, schema: dict) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+YEAR = {"type": "integer", "minimum": 2000, "maximum": 2100}
+
+
+def complete_responses(spec: dict) -> dict:
+    """The answers every operation can give, added where a part did not list them: 401 on secured
+    operations, 404 where the path names something, 422 where the request carries input."""
+    for path, operations in spec["paths"].items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            if operation.get("security"):
+                responses.setdefault("401", err("missing, wrong or expired bearer token"))
+            if "{" in path:
+                responses.setdefault("404", err("not found, or not visible to the caller"))
+            if operation.get("requestBody") or operation.get("parameters"):
+                responses.setdefault("422", err("invalid input (details name the fields)"))
+            for parameter in operation.get("parameters", ()):
+                if parameter.get("name") == "year":
+                    parameter["schema"] = {**parameter.get("schema", {}), **YEAR}
+    return spec

@@ -38,7 +38,8 @@ SCHEMAS = {
     "Delegation": {"type": "object", "properties": {
         "id": {"type": "integer"}, "delegator": {"type": "string"}, "delegate": {"type": "string"},
         "starts_on": {"type": "string", "format": "date"}, "ends_on": {"type": "string", "format": "date"},
-        "rights": {"type": "array", "items": {"type": "string", "enum": ["route", "supervise", "issue", "sign"]}},
+        "rights": {"type": "array", "minItems": 1, "uniqueItems": True,
+                   "items": {"type": "string", "enum": ["route", "supervise", "issue", "sign"]}},
         "revoked_at": {"type": "string", "nullable": True}, "in_force": {"type": "boolean"}}},
 }
 TASK_FILTERS = [
