@@ -5,6 +5,15 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# Letters that look like Latin ones (Icelandic eth for Đ, Cyrillic and Greek capitals …): a notation
+# typed with them must still match. ``đ``/``Đ`` have no combining mark, so NFKD alone keeps them.
+_LOOK_ALIKES = str.maketrans({
+    "Đ": "D", "đ": "d", "Ð": "D", "ð": "d", "Ɖ": "D", "ɖ": "d",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T",
+    "Х": "X", "У": "Y", "І": "I", "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x",
+    "і": "i", "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ο": "o",
+})
 
 
 def nfc(value: str | None) -> str:
@@ -14,14 +23,25 @@ def nfc(value: str | None) -> str:
     return unicodedata.normalize("NFC", value).strip()
 
 
-def fold(value: str | None) -> str:
-    """Lower-case, diacritic-free, single-spaced text for search and comparison.
+def visible(value: str) -> str:
+    """``value`` without invisible characters: bidirectional overrides, zero-width characters and other
+    format characters (they disguise names, e.g. ``hop-dong<RLO>gnp.pdf``), and control characters
+    other than newline and tab."""
+    return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in ("Cf", "Cc"))
 
-    ``đ``/``Đ`` has no combining mark, so NFD alone would keep it: map it to ``d``.
-    """
+
+def one_line(value: str) -> str:
+    """Visible text on one line: line breaks and runs of spaces become one space (mail subjects,
+    registers and file names cannot carry a line break)."""
+    return _SPACES.sub(" ", visible(value)).strip()
+
+
+def fold(value: str | None) -> str:
+    """Lower-case, diacritic-free, single-spaced text for search and comparison; look-alike letters
+    and compatibility forms (full-width digits …) fold to plain Latin."""
     if not value:
         return ""
-    text = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
+    text = unicodedata.normalize("NFKD", visible(value).translate(_LOOK_ALIKES))
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     return _SPACES.sub(" ", text.lower()).strip()
 

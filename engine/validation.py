@@ -5,7 +5,7 @@ import re
 from datetime import date
 
 from engine.errors import N_, InvalidInput
-from engine.text import nfc
+from engine.text import nfc, one_line, visible
 
 ORG_ID = re.compile(r"^[0-9A-Z][0-9A-Z.]{0,34}$")
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -63,7 +63,13 @@ class Fields:
         if not isinstance(data, dict):
             self.errors["metadata"] = "Dữ liệu phải là một đối tượng JSON."
 
+    def line(self, name, *, required=False, max_len=500, default=None):
+        """One line of text (names, numbers, subjects): line breaks and invisible characters removed."""
+        value = self.text(name, required=required, max_len=max_len, default=default)
+        return one_line(value) if value else value
+
     def text(self, name, *, required=False, max_len=500, default=None):
+        """Text, possibly on several lines; invisible characters removed."""
         value = self.data.get(name, default)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -72,7 +78,7 @@ class Fields:
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             self.errors[name] = "Phải là chuỗi ký tự."
             return None
-        value = nfc(str(value))
+        value = visible(nfc(str(value)))
         if SURROGATE.search(value):
             self.errors[name] = "Chứa ký tự không hợp lệ."
             return None

@@ -47,7 +47,7 @@ def add_day(user: User, data: dict) -> CalendarDay:
     f = Fields(data)
     day = f.day("date", required=True)
     kind = f.choice("kind", KINDS, required=True)
-    note = f.text("note", max_len=300)
+    note = f.line("note", max_len=300)
     if day and not FIRST_YEAR <= day.year <= LAST_YEAR:
         f.errors["date"] = f"Ngày phải trong khoảng năm {FIRST_YEAR}–{LAST_YEAR}."
     if day and "date" not in f.errors:

@@ -11,6 +11,7 @@ from engine.db import db
 from engine.errors import N_, DangerousContent, InvalidInput, TooLarge
 from engine.models import Attachment, Document
 from engine.storage import store
+from engine.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +26,12 @@ class Upload:
 
 
 def safe_name(name: str | None, default: str = "tep-dinh-kem") -> str:
-    """A display/download name without paths, control characters or reserved characters.
+    """A display/download name without paths, control, invisible or reserved characters.
 
-    Vietnamese letters are kept (werkzeug's secure_filename would strip them).
+    Vietnamese letters are kept (werkzeug's secure_filename would strip them). Bidirectional
+    overrides and zero-width characters go: they make ``hop-dong<RLO>fdp.exe`` look like a PDF.
     """
-    name = unicodedata.normalize("NFC", name or "")
+    name = one_line(unicodedata.normalize("NFC", name or ""))
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = _UNSAFE.sub("_", name).strip(" ._")
     if not name:

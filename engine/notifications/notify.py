@@ -5,6 +5,7 @@ from engine import clock, settings
 from engine.db import db
 from engine.models import Document, Notification, User
 from engine.outbox import enqueue
+from engine.text import one_line
 
 
 def document_link(document: Document) -> str:
@@ -16,6 +17,7 @@ def notify(users, document: Document | None, kind: str, subject: str, body: str,
     """Notify each user once for ``key`` (in-app, plus an email when they have an address)."""
     count = 0
     seen = set()
+    subject = one_line(subject)  # a header: documents stored before subjects were normalised may hold line breaks
     for user in users:
         if user is None or user.id in seen or not user.active:
             continue

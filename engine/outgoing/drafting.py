@@ -116,7 +116,7 @@ def clean_metadata(meta: dict, *, partial: bool = False) -> dict:
     if given("doc_type"):
         out["doc_type"] = f.choice("doc_type", list(DOC_TYPES), required=True)
     if given("subject"):
-        out["subject"] = f.text("subject", required=True, max_len=1000)
+        out["subject"] = f.line("subject", required=True, max_len=1000)
     if given("urgency"):
         out["urgency"] = f.choice("urgency", Urgency.ALL, default=Urgency.NORMAL)
     if given("paper_copy"):

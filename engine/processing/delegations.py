@@ -49,7 +49,7 @@ def create(leader: User, data: dict) -> Delegation:
     if not leader.has_role(Role.LEADER):
         raise Forbidden(N_("Chỉ lãnh đạo Sở được ủy quyền."))
     f = Fields(data)
-    delegate_ref = f.text("delegate", required=True, max_len=100)
+    delegate_ref = f.line("delegate", required=True, max_len=100)
     starts_on = f.day("starts_on", required=True)
     ends_on = f.day("ends_on", required=True)
     rights = data.get("rights") if isinstance(data, dict) else None

@@ -78,8 +78,8 @@ def filter_from(args: dict, *, strict: bool = True) -> InboxFilter:
     """An InboxFilter from query parameters; invalid values raise InvalidInput (strict) or are dropped."""
     f = Fields(dict(args))
     flt = InboxFilter(view=f.choice("view", VIEWS), urgency=f.choice("urgency", Urgency.ALL),
-                      doc_type=f.choice("doc_type", list(DOC_TYPES)), sender=f.text("sender", max_len=300),
-                      q=f.text("q", max_len=300), received_from=f.day("received_from"),
+                      doc_type=f.choice("doc_type", list(DOC_TYPES)), sender=f.line("sender", max_len=300),
+                      q=f.line("q", max_len=300), received_from=f.day("received_from"),
                       received_to=f.day("received_to"), due_before=f.day("due_before"))
     for name in ("page", "per_page"):
         if args.get(name):
