@@ -7,10 +7,13 @@ to the ``outgoing/submit`` operator through ``ctx.secrets`` (never the workflow 
 """
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import re
 import threading
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import func
 
@@ -147,11 +150,40 @@ def prepare_to_sign(document: Document) -> Prepared:
     return Prepared(pdf, layout, name)
 
 
+# Rendered previews by content: the drafter's page asks for the preview on every visit, and each
+# render holds the weasyprint lock that every other render waits for.
+_PREVIEWS: OrderedDict[str, bytes] = OrderedDict()
+_PREVIEWS_LOCK = threading.Lock()
+PREVIEW_CACHE_SIZE = 32
+
+
+def _content_key(document: Document) -> str:
+    """A hash of everything the PDF to sign is made of."""
+    final = _final_pdf(document)
+    composed = bool((document.body or "").strip())
+    inputs = {"id": document.id, "layout": asdict(draft_layout(document)) if composed else None,
+              "final": None if composed or final is None else final.sha256,
+              "custom": (document.layout or {}).get("custom")}
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def preview(document: Document) -> bytes:
-    """The PDF to sign as it would be built now (nothing stored)."""
-    if document.status in ("draft",) or latest_file(document, "to_sign") is None:
-        return prepare_to_sign(document).pdf
-    return store().get(latest_file(document, "to_sign").sha256)
+    """The PDF to sign as it would be built now (nothing stored), rendered once per content."""
+    submitted = latest_file(document, "to_sign")
+    if document.status != "draft" and submitted is not None:
+        return store().get(submitted.sha256)
+    key = _content_key(document)
+    with _PREVIEWS_LOCK:
+        pdf = _PREVIEWS.get(key)
+        if pdf is not None:
+            _PREVIEWS.move_to_end(key)
+            return pdf
+    pdf = prepare_to_sign(document).pdf
+    with _PREVIEWS_LOCK:
+        _PREVIEWS[key] = pdf
+        while len(_PREVIEWS) > PREVIEW_CACHE_SIZE:
+            _PREVIEWS.popitem(last=False)
+    return pdf
 
 
 def store_pdf(document: Document, data: bytes, name: str, kind: str, actor: User | None) -> Attachment:

@@ -7,6 +7,9 @@ never modules (a module in globals would be a way out).
 from __future__ import annotations
 
 import ast
+import sys
+import time
+from contextlib import contextmanager
 from functools import lru_cache
 
 from RestrictedPython import (
@@ -22,10 +25,30 @@ from RestrictedPython.Guards import (
 )
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
+# A run of diagram code may take this many traced steps (lines, calls) and this long: a loop in a
+# script or a timer expression must not block the scheduler or a request.
+MAX_STEPS = 200_000
+MAX_SECONDS = 2.0
+MAX_CONSTANT = 10**6  # huge literals only serve to build huge values (memory, time)
+MAX_RANGE = 100_000
+
+
+class DiagramCodeError(ValueError):
+    """Code in a diagram does not compile under the restrictions, or ran out of its budget."""
+
+
+def _range(*args):
+    """range() for diagram code: sum(), list() … over a range run in C, beyond the step budget."""
+    values = range(*args)
+    if len(values) > MAX_RANGE:
+        raise DiagramCodeError(f"range() trong sơ đồ tối đa {MAX_RANGE} phần tử")
+    return values
+
+
 _BUILTINS = dict(safe_builtins)
 _BUILTINS.pop("__import__", None)
 _BUILTINS.update({"min": min, "max": max, "sum": sum, "any": any, "all": all, "len": len,
-                  "sorted": sorted, "dict": dict, "list": list, "enumerate": enumerate})
+                  "sorted": sorted, "dict": dict, "list": list, "enumerate": enumerate, "range": _range})
 
 _GUARDS = {
     "__builtins__": _BUILTINS,
@@ -40,8 +63,25 @@ _GUARDS = {
 _INPLACE = {"+=": lambda x, y: x + y, "-=": lambda x, y: x - y, "*=": lambda x, y: x * y}
 
 
-class DiagramCodeError(ValueError):
-    """Code in a diagram does not compile under the restrictions."""
+@contextmanager
+def budget(max_steps: int = MAX_STEPS, max_seconds: float = MAX_SECONDS):
+    """Stop the code run inside after ``max_steps`` traced events or ``max_seconds``."""
+    steps = 0
+    deadline = time.monotonic() + max_seconds
+
+    def tracer(frame, event, arg):
+        nonlocal steps
+        steps += 1
+        if steps > max_steps or (steps % 1000 == 0 and time.monotonic() > deadline):
+            raise DiagramCodeError("mã trong sơ đồ chạy quá lâu (vòng lặp không dừng?)")
+        return tracer
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        yield
+    finally:
+        sys.settrace(previous)
 
 
 @lru_cache(maxsize=2048)
@@ -51,9 +91,14 @@ def compile_code(source: str, mode: str):
         tree = ast.parse(source, mode=mode)
     except SyntaxError as exc:
         raise DiagramCodeError(f"lỗi cú pháp: {exc.msg}") from None
-    if any(isinstance(node, (ast.Import, ast.ImportFrom)) for node in ast.walk(tree)):
-        # No module is ever available to diagram code; say so at upload rather than at run time.
-        raise DiagramCodeError("mã trong sơ đồ không được import")
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            # No module is ever available to diagram code; say so at upload rather than at run time.
+            raise DiagramCodeError("mã trong sơ đồ không được import")
+        if isinstance(node, ast.Pow) or (isinstance(node, ast.Constant) and isinstance(node.value, int)
+                                         and abs(node.value) > MAX_CONSTANT):
+            # A single power or a giant literal runs in C, beyond the reach of the step budget.
+            raise DiagramCodeError("mã trong sơ đồ không được dùng phép lũy thừa hay số quá lớn")
     result = (compile_restricted_eval if mode == "eval" else compile_restricted_exec)(source)
     if result.errors or result.code is None:
         raise DiagramCodeError("; ".join(result.errors) or "không biên dịch được")
@@ -81,14 +126,17 @@ class RestrictedEnvironment(TaskDataEnvironment):
     def evaluate(self, expression, context, external_context=None):
         scope = self._globals(external_context)
         scope.update(context)
-        return eval(compile_code(expression, "eval"), scope)  # noqa: S307 - restricted code
+        code = compile_code(expression, "eval")
+        with budget():
+            return eval(code, scope)  # noqa: S307 - restricted code
 
     def execute(self, script, context, external_context=None):
         self.check_for_overwrite(context, external_context or {})
         code = compile_code(script, "exec")
         scope = self._globals(external_context)
         scope.update(context)
-        exec(code, scope)  # noqa: S102 - restricted code
+        with budget():
+            exec(code, scope)  # noqa: S102 - restricted code
         hidden = set(_GUARDS) | set(self.globals) | set(external_context or {})
         for key in list(context):
             if key not in scope:

@@ -1,0 +1,72 @@
+"""Diagram code runs on a budget: a loop in a script or a timer expression fails its step in seconds,
+and the outgoing preview is rendered once per content."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from engine.db import db
+from engine.models import Document
+from engine.workflow import specs
+from engine.workflow.scripting import DiagramCodeError, RestrictedEnvironment, validate
+
+COMPUTE = "<bpmn:script>verify_due = "
+
+
+@pytest.mark.parametrize("code", [
+    "while True:\n    pass", "x = [i * j for i in range(100000) for j in range(100000)]",
+    "x = sum(range(999999999))", "x = 9 ** 9 ** 9",
+])
+def test_runaway_code_is_stopped(code):
+    env = RestrictedEnvironment({})
+    started = time.monotonic()
+    with pytest.raises(DiagramCodeError):
+        env.execute(code, {})
+    assert time.monotonic() - started < 10
+
+
+def test_powers_and_giant_literals_are_refused_when_the_diagram_is_checked():
+    assert validate("x = 2 ** 64", "exec") and validate("10000000000", "eval")
+    assert validate("add_working_days(received_at, 5)", "eval") == []
+
+
+@pytest.mark.parametrize("replace", [
+    (COMPUTE, "<bpmn:script>while True:\n    pass\nverify_due = "),
+    ("<bpmn:timeDate xsi:type=\"bpmn:tFormalExpression\">verify_due</bpmn:timeDate>",
+     "<bpmn:timeDate xsi:type=\"bpmn:tFormalExpression\">[i for i in range(100000) for j in range(100000)] "
+     "and verify_due</bpmn:timeDate>"),
+])
+def test_a_looping_diagram_fails_the_step_and_stores_nothing(api, replace):
+    xml = specs.latest("receive").bpmn_xml
+    assert replace[0] in xml
+    specs.deploy(xml.replace(*replace))
+    db.session.commit()
+    before = db.session.query(Document).count()
+    started = time.monotonic()
+    response = api.receive()
+    assert response.status_code == 422 and response.json["error"] == "workflow_error"
+    assert time.monotonic() - started < 30
+    assert db.session.query(Document).count() == before
+
+
+def test_the_draft_preview_is_rendered_once_per_content(api, monkeypatch):
+    import subprocess
+
+    import integrations.pdf.compose as compose
+    from tests.test_outgoing_api import create
+
+    renders = []
+    real = compose.render_draft
+    monkeypatch.setattr(compose, "render_draft", lambda layout: renders.append(layout.subject) or real(layout))
+    doc_id = create(api).json["id"]
+    first = api.get("cv.ldvl", f"/documents/{doc_id}/preview")
+    again = api.get("cv.ldvl", f"/documents/{doc_id}/preview")
+    assert first.status_code == again.status_code == 200 and len(renders) == 1
+    changed = api.client.patch(f"/api/v1/documents/{doc_id}/draft", headers=api.headers("cv.ldvl"),
+                               json={"subject": "V/v hướng dẫn chi trả trợ cấp tháng 12"})
+    assert changed.status_code == 200
+    after = api.get("cv.ldvl", f"/documents/{doc_id}/preview")
+    assert len(renders) == 2
+    text = subprocess.run(["pdftotext", "-", "-"], input=after.data, capture_output=True, check=True).stdout
+    assert "hướng dẫn chi trả trợ cấp tháng 12" in " ".join(text.decode().split())
