@@ -35,6 +35,8 @@ DEFAULTS = {
     "MAIL_MAX_ATTEMPTS": 8,
     # Signing (engine.signing_keys): key store, demo PKI, trust roots, timestamp authority.
     "DATA": "instance",
+    # "production" refuses everything that exists for the demo: its PKI (root, TSA, keys).
+    "ENV": "demo",
     "SIGNING_BACKEND": "pkcs12",  # pkcs12 (a directory of <key id>.p12) | pkcs11 (a token)
     "PKI_DIR": None,  # PKCS#12 directory and demo PKI; default <DATA>/pki
     "PKCS11_LIB": None,

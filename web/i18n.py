@@ -12,6 +12,7 @@ from engine.errors import N_
 from engine.models.documents import Status, Urgency
 from engine.models.org import Role
 from engine.models.processing import LineKind, LineStatus
+from engine.outgoing.signing_keys import demo_keys_in_use
 from engine.processing.lines import ACTION_LABELS
 
 LANGUAGES = ("vi", "en")
@@ -141,6 +142,7 @@ def init_i18n(app, babel) -> None:
         line_result_label=lambda r: gettext(ACTION_LABELS.get(r, r)),
         unit_name=unit_name,
         can_supervise=_can_supervise,
+        demo_keys=demo_keys_in_use,
         unread_notifications=_unread,
         late_by=late_by,
         right_label=lambda r: gettext(RIGHT_LABELS.get(r, r)),

@@ -121,13 +121,34 @@ def _paths(value) -> list[str]:
     return [p for p in re.split(r"[,:]", str(value)) if p.strip()]
 
 
+def production() -> bool:
+    return (settings.get("ENV") or "").lower() == "production"
+
+
+def _demo_root() -> Path:
+    return pki_dir() / "root-ca.cert.pem"
+
+
+def demo_keys_in_use() -> bool:
+    """Whether signatures are made and trusted with the generated demo PKI (shown as a banner)."""
+    return not production() and backend() == "pkcs12" and _demo_root().is_file()
+
+
 def trust_roots() -> list[bytes]:
-    """PEM bytes of the configured roots (never the OS trust store)."""
+    """PEM bytes of the configured roots (never the OS trust store). In production the demo root is
+    never trusted, configured or not: its private key lies unencrypted beside it."""
+    from integrations.pdf.pki import is_demo_root
+
     configured = _paths(settings.get("TRUST_ROOTS"))
-    if configured:
-        return [Path(p.strip()).read_bytes() for p in configured]
-    demo = pki_dir() / "root-ca.cert.pem"
-    return [demo.read_bytes()] if demo.is_file() else []
+    roots = [Path(p.strip()).read_bytes() for p in configured]
+    if not configured and _demo_root().is_file():
+        roots = [_demo_root().read_bytes()]
+    if production():
+        refused = [root for root in roots if is_demo_root(root)]
+        if refused:
+            log.error("QOFFICE_ENV=production: the demo root CA is not trusted; configure QOFFICE_TRUST_ROOTS")
+        roots = [root for root in roots if root not in refused]
+    return roots
 
 
 def other_certs() -> list[bytes]:
@@ -143,6 +164,9 @@ def timestamper():
     url = settings.get("TSA_URL")
     if url:
         return signing.make_http_timestamper(url)
+    if production():
+        log.warning("QOFFICE_ENV=production and no QOFFICE_TSA_URL: organisation seals are PAdES B-B")
+        return None
     d = pki_dir()
     cert, key, inter = d / "tsa.cert.pem", d / "tsa.key.pem", d / "intermediate-ca.cert.pem"
     if cert.is_file() and key.is_file():
@@ -170,7 +194,7 @@ def ensure_demo_pki(passwords: dict[str, str | None]) -> list[str]:
     password printed on an earlier run): a key is (re)made only for a known password, and a
     key whose PIN no longer matches the password is replaced. Returns the key ids created.
     """
-    if backend() != "pkcs12":
+    if backend() != "pkcs12" or production():
         return []
     from engine.db import db
     from engine.models import Role, User, UserRole

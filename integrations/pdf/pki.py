@@ -225,9 +225,22 @@ def _org_subject(org_name: str) -> x509.Name:
                  (NameOID.ORGANIZATIONAL_UNIT_NAME, "Văn phòng"), (NameOID.COMMON_NAME, org_name))
 
 
+DEMO_ROOT_CN = "Q-Office Demo Root CA"
+
+
+def is_demo_root(pem: bytes) -> bool:
+    """Whether ``pem`` is a root certificate made by this demo PKI (whatever folder it came from)."""
+    try:
+        cert = x509.load_pem_x509_certificate(pem)
+    except ValueError:
+        return False
+    names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return any(n.value == DEMO_ROOT_CN for n in names)
+
+
 def _root_subject(org_name: str) -> x509.Name:
     return _name((NameOID.COUNTRY_NAME, "VN"), (NameOID.ORGANIZATION_NAME, f"{org_name} (DEMO)"),
-                 (NameOID.COMMON_NAME, "Q-Office Demo Root CA"))
+                 (NameOID.COMMON_NAME, DEMO_ROOT_CN))
 
 
 def _intermediate_subject(org_name: str) -> x509.Name:
