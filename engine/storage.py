@@ -20,8 +20,12 @@ class FileStore:
         """Store ``data``; return (sha256, created) where created is False if it was already there."""
         digest = hashlib.sha256(data).hexdigest()
         target = self.path_for(digest)
-        if target.exists():
+        try:
+            # Touch it: the orphan sweep never removes a blob used this recently (see remove_if_stale).
+            os.utime(target)
             return digest, False
+        except FileNotFoundError:
+            pass
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
         try:
@@ -42,6 +46,52 @@ class FileStore:
 
     def get(self, sha256: str) -> bytes:
         return self.path_for(sha256).read_bytes()
+
+    def stale_blobs(self, cutoff: float):
+        """Digests of the blobs last written or reused before ``cutoff`` (a POSIX time)."""
+        for path in self.root.glob("??/??/*"):
+            name = path.name
+            if len(name) == 64 and not name.startswith(".") and path.stat().st_mtime < cutoff:
+                yield name
+
+    def remove_if_stale(self, sha256: str, cutoff: float) -> bool:
+        """Remove a blob unless it was written or reused since ``cutoff``.
+
+        It is first renamed aside, then its time is read again: a concurrent put() that touched it
+        just before is seen and the blob put back; one that comes after finds no file and writes it
+        anew. So an upload racing the sweep never ends with a row pointing at nothing.
+        """
+        target = self.path_for(sha256)
+        aside = target.with_name(f".sweep-{sha256}")
+        try:
+            os.rename(target, aside)
+        except FileNotFoundError:
+            return False
+        if aside.stat().st_mtime >= cutoff:
+            try:
+                os.link(aside, target)
+            except FileExistsError:
+                pass  # a new put() wrote it again meanwhile
+            os.unlink(aside)
+            return False
+        os.unlink(aside)
+        return True
+
+    def remove_stale_temp_files(self, cutoff: float) -> int:
+        """Remove half-written files of puts interrupted (killed) before ``cutoff``, and put back any
+        blob a killed sweep had renamed aside (the next sweep decides about it again)."""
+        for aside in self.root.glob("??/??/.sweep-*"):
+            try:
+                os.link(aside, aside.with_name(aside.name.removeprefix(".sweep-")))
+            except FileExistsError:
+                pass
+            aside.unlink(missing_ok=True)
+        removed = 0
+        for path in self.root.glob("??/??/.incoming-*"):
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
 
     def discard(self, sha256: str) -> None:
         """Remove a blob written by a transaction that rolled back (never one in use)."""

@@ -7,7 +7,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from engine.clock import VN_TZ
-from engine.deadlines import timer_sweep
+from engine.deadlines import digest, timer_sweep
+from engine.incoming import idempotency, uploads
+from engine.notifications import mailer
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +29,6 @@ def _in_app(app, fn):
 def add_jobs(app, scheduler) -> None:
     scheduler.add_job(_in_app(app, timer_sweep.sweep_timers), "interval", seconds=30, id="timer_sweep",
                       max_instances=1, coalesce=True)
-    from engine.deadlines import digest
-    from engine.notifications import mailer
-
     scheduler.add_job(_in_app(app, mailer.deliver_pending), "interval", seconds=60, id="outbox_email",
                       max_instances=1, coalesce=True)
     # Mon–Sat because make-up working Saturdays exist; send_digests itself skips days off.
@@ -37,6 +36,11 @@ def add_jobs(app, scheduler) -> None:
         scheduler.add_job(_in_app(app, digest.send_digests), "cron", day_of_week="mon-sat", hour=hour,
                           minute=minute, timezone=VN_TZ, id=f"digest_{hour:02d}{minute:02d}",
                           max_instances=1, coalesce=True, misfire_grace_time=3600)
+    # Nightly: what crashes leave in the file store, and Idempotency-Keys nobody will retry any more.
+    scheduler.add_job(_in_app(app, uploads.sweep_files), "cron", hour=2, minute=15, timezone=VN_TZ,
+                      id="file_sweep", max_instances=1, coalesce=True, misfire_grace_time=6 * 3600)
+    scheduler.add_job(_in_app(app, idempotency.forget_old), "cron", hour=2, minute=45, timezone=VN_TZ,
+                      id="idempotency_keys", max_instances=1, coalesce=True, misfire_grace_time=6 * 3600)
 
 
 def start_background_scheduler(app) -> BackgroundScheduler:

@@ -12,6 +12,7 @@ from engine.errors import (
     SecretDocument,
 )
 from engine.incoming import duplicates, signatures
+from engine.incoming.idempotency import Ticket
 from engine.incoming.uploads import Upload, attach, check, forget_unreferenced
 from engine.models import Document, Role, User
 from engine.models.documents import Secrecy, Status, Urgency
@@ -59,10 +60,11 @@ def clean_metadata(meta: dict) -> dict:
     return cleaned
 
 
-def receive(actor: User, meta: dict, files: list[Upload]) -> Document:
+def receive(actor: User, meta: dict, files: list[Upload], *, ticket: Ticket | None = None) -> Document:
     """Record an arriving document (status ``arrived``) and start the receive flow.
 
-    Nothing is stored when the metadata or any file is refused.
+    Nothing is stored when the metadata or any file is refused. ``ticket`` records the request's
+    Idempotency-Key with the document (engine.incoming.idempotency).
     """
     if not actor.has_role(Role.CLERK):
         raise Forbidden(N_("Chỉ văn thư được tiếp nhận văn bản đến."))
@@ -89,6 +91,8 @@ def receive(actor: User, meta: dict, files: list[Upload]) -> Document:
                 "document_id": doc.id, "urgency": doc.urgency, "doc_type": doc.doc_type,
                 "received_at": now.isoformat(), "default_leader": settings.get("INCOMING_LEADER"),
             }, ctx)
+            if ticket:
+                ticket.remember(doc)
     except BaseException:
         forget_unreferenced(new_blobs)
         raise

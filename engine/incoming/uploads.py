@@ -5,6 +5,9 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
 
 from engine import clock, settings
 from engine.db import db
@@ -95,6 +98,46 @@ def attach(document: Document, checked: list[tuple[Upload, str]], *, actor_id: i
 
 def forget_unreferenced(digests: list[str]) -> None:
     """After a rollback, remove blobs this request created that no row refers to."""
-    for digest in digests:
-        if not db.session.query(Attachment.id).filter_by(sha256=digest).first():
-            store().discard(digest)
+    for digest in set(digests) - referenced(digests):
+        store().discard(digest)
+
+
+# Columns that name a stored blob. A new kind of row that keeps a file in the store adds its column
+# here, or the sweep below would take the file for an orphan.
+BLOB_REFERENCES = [Attachment.sha256]
+SWEEP_GRACE = timedelta(hours=1)  # far longer than any upload's transaction
+
+
+def referenced(digests) -> set[str]:
+    """Which of ``digests`` some row refers to."""
+    digests = list(digests)
+    found: set[str] = set()
+    for column in BLOB_REFERENCES:
+        for start in range(0, len(digests), 500):
+            found.update(db.session.scalars(select(column).where(column.in_(digests[start:start + 500]))))
+    return found
+
+
+def sweep_files(grace: timedelta = SWEEP_GRACE) -> dict:
+    """Remove what crashes leave in the file store: blobs written by a transaction that never
+    committed (no row refers to them) and half-written temporary files, once older than ``grace``."""
+    cutoff = (clock.now() - grace).timestamp()
+    files = store()
+    temp = files.remove_stale_temp_files(cutoff)
+    removed = 0
+    batch: list[str] = []
+    for digest in files.stale_blobs(cutoff):
+        batch.append(digest)
+        if len(batch) == 500:
+            removed += _remove_orphans(files, batch, cutoff)
+            batch = []
+    removed += _remove_orphans(files, batch, cutoff)
+    db.session.rollback()  # end the read transaction
+    if removed or temp:
+        log.info("file sweep: %s orphan blobs and %s temporary files removed", removed, temp)
+    return {"orphans": removed, "temporary": temp}
+
+
+def _remove_orphans(files, digests: list[str], cutoff: float) -> int:
+    orphans = set(digests) - referenced(digests)
+    return sum(1 for digest in orphans if files.remove_if_stale(digest, cutoff))

@@ -162,3 +162,18 @@ class RegisterCounter(db.Model):
     register: Mapped[str] = mapped_column(String(20), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
     last_number: Mapped[int] = mapped_column(default=0)
+
+
+class IdempotencyKey(db.Model):
+    """An ``Idempotency-Key`` a client sent with a request that created or changed a document: the
+    same key again (a retry after a lost answer) gets that document back instead of a second one."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_keys_user_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(64))  # sha256 of what the request asked for
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)

@@ -18,6 +18,7 @@ from engine.db import db
 from engine.doctypes import DOC_TYPES
 from engine.errors import N_, Forbidden, NotFound, SecretDocument
 from engine.incoming import signatures
+from engine.incoming.idempotency import Ticket
 from engine.incoming.uploads import Upload, attach, check, forget_unreferenced
 from engine.models import Document, Role, Unit, User
 from engine.models.documents import Secrecy, Urgency
@@ -197,7 +198,7 @@ def needs_review(drafter: User) -> bool:
     return not drafter.has_role(Role.UNIT_HEAD, Role.LEADER)
 
 
-def create(actor: User, meta: dict, files: list[Upload]) -> Document:
+def create(actor: User, meta: dict, files: list[Upload], *, ticket: Ticket | None = None) -> Document:
     """A new outgoing draft (status ``draft``) and its issue-sign-send flow with a ``submit`` task."""
     if not can_draft(actor):
         raise Forbidden(N_("Chỉ chuyên viên, lãnh đạo phòng và lãnh đạo Sở được soạn văn bản đi."))
@@ -223,6 +224,8 @@ def create(actor: User, meta: dict, files: list[Upload]) -> Document:
             history.set_status(doc, "draft", ctx, action="draft_created",
                                note=f"Trả lời văn bản đến mã {doc.in_reply_to_id}" if doc.in_reply_to_id else None)
             runtime.start(PROCESS, doc, _start_data(doc, actor), ctx)
+            if ticket:
+                ticket.remember(doc)
     except BaseException:
         forget_unreferenced(new_blobs)
         raise
@@ -249,7 +252,7 @@ def update_draft(actor: User, document: Document, meta: dict) -> Document:
     return document
 
 
-def add_files(actor: User, document: Document, files: list[Upload]) -> Document:
+def add_files(actor: User, document: Document, files: list[Upload], *, ticket: Ticket | None = None) -> Document:
     """New versions of the draft file (checked like every upload; never overwriting earlier ones)."""
     _editable(actor, document)
     checked = check(files, first_must_be_pdf=False)
@@ -261,6 +264,8 @@ def add_files(actor: User, document: Document, files: list[Upload]) -> Document:
             signatures.check_attachments(document)
             history.record(document, "draft_file_added", runtime.RunContext(actor=actor, document=document),
                            note=", ".join(u.name for u, _m in checked))
+            if ticket:
+                ticket.remember(document)
     except BaseException:
         forget_unreferenced(new_blobs)
         raise

@@ -59,6 +59,19 @@ def doc_response(doc, status=200):
     return jsonify(document_json(doc, tasks.open_tasks(doc), lines.lines_of(doc))), status
 
 
+def idempotency_key() -> str | None:
+    """The request's ``Idempotency-Key`` header (a retried upload must not make a second document)."""
+    return request.headers.get("Idempotency-Key")
+
+
+def replayable_response(doc, replayed: bool):
+    """201 with the document; a replayed request gets the same answer, marked as a replay."""
+    response, status = doc_response(doc, 201)
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response, status
+
+
 @api.get("/openapi.json")
 def openapi():
     return jsonify(openapi_document())

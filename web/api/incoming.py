@@ -3,12 +3,21 @@ from __future__ import annotations
 
 from flask import g
 
-from engine.incoming import registration
-from web.api.base import api, doc_response, multipart_metadata, token_required, uploads
+from engine.incoming import idempotency, registration
+from web.api.base import (
+    api,
+    idempotency_key,
+    multipart_metadata,
+    replayable_response,
+    token_required,
+    uploads,
+)
 
 
 @api.post("/documents/incoming")
 @token_required
 def receive_incoming():
-    doc = registration.receive(g.user, multipart_metadata(), uploads())
-    return doc_response(doc, 201)
+    meta, files = multipart_metadata(), uploads()
+    doc, replayed = idempotency.run(g.user, idempotency_key(), "incoming", meta, files,
+                                    lambda ticket: registration.receive(g.user, meta, files, ticket=ticket))
+    return replayable_response(doc, replayed)

@@ -5,12 +5,15 @@ from flask import g, request
 
 from engine import documents
 from engine.errors import N_, InvalidInput
+from engine.incoming import idempotency
 from engine.outgoing import drafting
 from web.api.base import (
     api,
     doc_response,
+    idempotency_key,
     json_body,
     multipart_metadata,
+    replayable_response,
     token_required,
     uploads,
 )
@@ -20,8 +23,10 @@ from web.downloads import preview_response
 @api.post("/documents/outgoing")
 @token_required
 def create_outgoing():
-    doc = drafting.create(g.user, multipart_metadata(), uploads())
-    return doc_response(doc, 201)
+    meta, files = multipart_metadata(), uploads()
+    doc, replayed = idempotency.run(g.user, idempotency_key(), "outgoing", meta, files,
+                                    lambda ticket: drafting.create(g.user, meta, files, ticket=ticket))
+    return replayable_response(doc, replayed)
 
 
 def _metadata() -> dict:
@@ -40,8 +45,10 @@ def update_outgoing_draft(document_id: int):
 @api.post("/documents/<int:document_id>/files")
 @token_required
 def add_outgoing_files(document_id: int):
-    doc = documents.get_visible(g.user, document_id)
-    return doc_response(drafting.add_files(g.user, doc, uploads()), 201)
+    doc, files = documents.get_visible(g.user, document_id), uploads()
+    doc, replayed = idempotency.run(g.user, idempotency_key(), f"files:{doc.id}", {}, files,
+                                    lambda ticket: drafting.add_files(g.user, doc, files, ticket=ticket))
+    return replayable_response(doc, replayed)
 
 
 @api.get("/documents/<int:document_id>/preview")

@@ -18,6 +18,13 @@ def ok(description: str, schema: dict) -> dict:
 
 
 YEAR = {"type": "integer", "minimum": 2000, "maximum": 2100}
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"},
+    "description": "a key the client makes per upload: sent again with a retried request (after a lost "
+                   "answer) it returns the same document (header Idempotent-Replayed: true) instead of "
+                   "making a second one; reused for a different request → 422 idempotency_key_reused"}
+UPLOADS = ("/documents/incoming", "/documents/outgoing", "/documents/{id}/files")
 
 
 def complete_responses(spec: dict) -> dict:
@@ -30,6 +37,8 @@ def complete_responses(spec: dict) -> dict:
                 responses.setdefault("401", err("missing, wrong or expired bearer token"))
             if "{" in path:
                 responses.setdefault("404", err("not found, or not visible to the caller"))
+            if path in UPLOADS and operation.get("requestBody"):
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
             if operation.get("requestBody") or operation.get("parameters"):
                 responses.setdefault("422", err("invalid input (details name the fields)"))
             for parameter in operation.get("parameters", ()):
