@@ -133,3 +133,36 @@ def test_the_idempotency_key_is_documented(client):
     for path in ("/documents/incoming", "/documents/outgoing", "/documents/{id}/files"):
         names = [p["name"] for p in spec["paths"][path]["post"].get("parameters", [])]
         assert "Idempotency-Key" in names, path
+
+
+# --- what the upload scanner finds reaches the clerk ---------------------------------------------
+
+def _cut(pdf: bytes) -> bytes:
+    return pdf[: len(pdf) - 30]  # the end of the file (xref, %%EOF) is missing
+
+
+def test_a_cut_pdf_is_refused_as_the_main_text_and_flagged_as_an_annex(api, client):
+    from tests.conftest import DEMO_PASSWORD
+
+    refused = api.receive(files=[("van-ban.pdf", _cut(make_pdf()))])
+    assert refused.status_code == 422 and "bị hỏng hoặc không đầy đủ" in refused.json["message"]
+    assert db.session.query(Document).count() == 0
+    doc = api.receive(files=[("van-ban.pdf", make_pdf()), ("phu-luc.pdf", _cut(make_pdf()))]).json
+    warnings = doc["attachments"][1]["scan_warnings"]
+    assert doc["attachments"][0]["scan_warnings"] == [] and {w["code"] for w in warnings} >= {"pdf_no_eof"}
+    client.post("/login", data={"username": "vanthu", "password": DEMO_PASSWORD})
+    page = client.get(f"/documents/{doc['id']}").get_data(as_text=True)
+    assert 'data-testid="scan-warnings"' in page and "thiếu dấu kết thúc" in page
+
+
+def test_office_macros_and_password_protected_archives_are_refused(api):
+    from tests.integrations.test_scan import _ole_with_macro, _zip
+
+    macro = api.receive(files=[("van-ban.pdf", make_pdf()), ("bang-luong.xls", _ole_with_macro())])
+    assert macro.status_code == 422 and macro.json["error"] == "dangerous_content"
+    locked = bytearray(_zip({"bi-mat.pdf": b"x" * 500}))
+    locked[6] |= 0x1
+    locked[locked.find(b"PK\x01\x02") + 8] |= 0x1
+    archive = api.receive(files=[("van-ban.pdf", make_pdf()), ("ho-so.zip", bytes(locked))])
+    assert archive.status_code == 422 and "zip_encrypted" in archive.json["details"]["findings"]
+    assert db.session.query(Document).count() == 0

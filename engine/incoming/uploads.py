@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -21,11 +21,17 @@ log = logging.getLogger(__name__)
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 
 
+# Findings that make a PDF unfit to be the main text of a document (a cut or broken file).
+DAMAGED_PDF = ("pdf_no_eof", "pdf_damaged", "pdf_header_offset")
+
+
 @dataclass
 class Upload:
     name: str
     data: bytes
     content_type: str | None = None
+    # The scanner's warnings, kept on the attachment and shown to the clerk (set by check()).
+    warnings: list[dict] = field(default_factory=list)
 
 
 def safe_name(name: str | None, default: str = "tep-dinh-kem") -> str:
@@ -73,6 +79,12 @@ def check(files: list[Upload], *, first_must_be_pdf: bool = True) -> list[tuple[
             raise DangerousContent(N_("Tệp %(name)s bị từ chối vì có nội dung nguy hiểm: %(reasons)s"),
                                    params={"name": upload.name, "reasons": reasons},
                                    details={"findings": [f.code for f in result.findings]})
+        damaged = [f.message_vi for f in result.findings if f.code in DAMAGED_PDF]
+        if index == 0 and first_must_be_pdf and damaged:
+            raise InvalidInput(N_("Tệp văn bản chính %(name)s bị hỏng hoặc không đầy đủ: %(reasons)s. "
+                                  "Hãy lấy lại tệp gốc."), params={"name": upload.name, "reasons": "; ".join(damaged)},
+                               details={"files": "; ".join(damaged)})
+        upload.warnings = [{"code": f.code, "message": f.message_vi} for f in result.findings if f.level == "warn"]
         checked.append((upload, result.mime))
     return checked
 
@@ -88,7 +100,7 @@ def attach(document: Document, checked: list[tuple[Upload, str]], *, actor_id: i
             new_blobs.append(digest)
         row = Attachment(document_id=document.id, position=position, name=upload.name, content_type=mime,
                          size=len(upload.data), sha256=digest, kind=kind, created_at=clock.now(),
-                         created_by_id=actor_id)
+                         created_by_id=actor_id, scan_warnings=upload.warnings or None)
         position += 1
         db.session.add(row)
         rows.append(row)

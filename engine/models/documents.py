@@ -130,6 +130,8 @@ class Attachment(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Verification of every PDF signature (engine/incoming/signatures.py); None = not a PDF / not checked.
     signatures: Mapped[list | None] = mapped_column(JSON)
+    # What the upload scanner warned about ([{"code", "message"}]): shown to everyone who opens it.
+    scan_warnings: Mapped[list | None] = mapped_column(JSON)
 
     document: Mapped[Document] = relationship(back_populates="attachments")
 

@@ -7,8 +7,7 @@ import unicodedata
 import zipfile
 
 from integrations.scan.filetypes import extension, looks_executable
-from integrations.scan.findings import BLOCK, EICAR, MAX_DEPTH, WARN, Collector
-from integrations.scan.pdf import scan_pdf
+from integrations.scan.findings import BLOCK, EICAR, WARN, Collector
 
 _EXEC_EXTS = {"exe", "dll", "com", "scr", "pif", "bat", "cmd", "ps1", "psm1", "vbs", "vbe", "js", "jse",
               "wsf", "wsh", "hta", "msi", "msp", "jar", "lnk", "cpl", "reg", "sh", "elf", "apk", "iso",
@@ -36,13 +35,13 @@ def scan_zip(data: bytes, kind: str, allowed, col: Collector, depth: int) -> Non
             mext = extension(mname)
             low = mname.lower()
             if low.endswith("vbaproject.bin") or low.endswith("vbadata.xml"):
-                col.add(BLOCK if kind != "zip" else WARN, "office_macro",
-                        "Tệp Office chứa macro (VBA)", mname)
+                col.add(BLOCK, "office_macro", "Tệp Office chứa macro (VBA)", mname)
             if kind == "zip" and mext in _EXEC_EXTS:
                 col.add(BLOCK, "zip_executable", f"Tệp nén chứa tệp thực thi/kịch bản: {mname}", mname)
             if info.flag_bits & 0x1:
-                col.add(WARN, "zip_encrypted", f"Tệp nén có tệp con được đặt mật khẩu, không kiểm tra được: {mname}",
-                        mname)
+                # What cannot be opened cannot be checked: it does not enter.
+                col.add(BLOCK, "zip_encrypted",
+                        f"Tệp nén có tệp con được đặt mật khẩu, không kiểm tra được: {mname}", mname)
                 continue
             if info.compress_size and info.file_size / max(info.compress_size, 1) > MAX_ZIP_RATIO \
                     and info.file_size > 10 * 2**20:
@@ -50,7 +49,9 @@ def scan_zip(data: bytes, kind: str, allowed, col: Collector, depth: int) -> Non
                         f"{mname}: {info.compress_size} -> {info.file_size}")
                 continue
             if info.file_size > col.decoded_budget:
-                col.add(WARN, "zip_not_fully_scanned", "Tệp nén quá lớn, không kiểm tra hết nội dung", mname)
+                # Nested archives share the budget, so a zip of zips cannot expand beyond it unseen.
+                col.add(BLOCK, "zip_not_fully_scanned", "Tệp nén giải nén ra quá lớn, không kiểm tra hết nội dung",
+                        mname)
                 break
             try:
                 member = zf.read(info)
@@ -63,7 +64,6 @@ def scan_zip(data: bytes, kind: str, allowed, col: Collector, depth: int) -> Non
                 col.add(BLOCK, "eicar", "Tệp chứa mẫu mã độc thử nghiệm EICAR", f"EICAR in member {mname}")
             if looks_executable(member):
                 col.add(BLOCK, "zip_executable", f"Tệp nén chứa tệp thực thi/kịch bản: {mname}", mname)
-            if kind == "zip" and depth + 1 <= MAX_DEPTH and (mext == "pdf" or member.startswith(b"%PDF-")):
-                sub = col.child(f"Tệp «{mname}» trong tệp nén: ")
-                scan_pdf(member, mname, allowed, sub, depth + 1)
-                col.absorb(sub)
+            if kind == "zip" and (mext in ("pdf", "zip") or member.startswith((b"%PDF-", b"PK\x03\x04"))):
+                # Containers inside a zip are scanned like any file (a PDF's actions, a zip's members).
+                col.nested(member, mname, allowed, col, depth, prefix=f"Tệp «{mname}» trong tệp nén: ")

@@ -4,11 +4,15 @@ nested files), encryption, data after ``%%EOF`` and qpdf repair warnings."""
 from __future__ import annotations
 
 import io
+import zlib
 
 import pikepdf
 
 from integrations.scan.findings import BLOCK, EICAR, WARN, Collector
 
+MAX_FILTER_RATIO = 3000  # LZW's worst case is about 2,700; RunLength's 64
+MAX_STREAM = 64 * 2**20  # one inflated stream (a page-size colour image at 300 dpi is about 26 MB)
+BOMB_RATIO = 200  # inflating beyond MAX_STREAM at this ratio is a bomb, not an image
 _BLOCK_ACTIONS = {
     "/Launch": "Launch (chạy chương trình/tệp bên ngoài)",
     "/SubmitForm": "SubmitForm (gửi dữ liệu biểu mẫu ra ngoài)",
@@ -149,14 +153,60 @@ def _read_stream(stream: pikepdf.Stream, col: Collector) -> bytes | None:
     if col.decoded_budget <= 0:
         return None
     try:
-        buf = stream.read_bytes()               # decodes Flate/LZW/ASCII85/… ("generalized")
+        raw = stream.read_raw_bytes()
     except Exception:
-        try:
-            buf = stream.read_raw_bytes()
-        except Exception:
+        return None
+    filters = stream.get("/Filter")
+    filters = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else [str(filters)] if filters else []
+    if filters == ["/FlateDecode"]:
+        buf = _inflate(stream, raw, col)
+        if buf is None:
             return None
+        if "/DecodeParms" in stream and buf is not raw:
+            buf = _decoded(stream, raw)  # predictors: bounded now, the inflated size is known
+    elif filters:
+        # Other filters (LZW, RunLength, ASCII85 …) expand at most a few thousand times.
+        if len(raw) * MAX_FILTER_RATIO > col.decoded_budget:
+            col.add(WARN, "pdf_not_fully_scanned", "Tệp PDF có luồng dữ liệu không kiểm tra hết",
+                    f"stream {stream.objgen}: {filters}")
+            return None
+        buf = _decoded(stream, raw)
+    else:
+        buf = raw
     col.decoded_budget -= len(buf)
     return buf
+
+
+def _inflate(stream: pikepdf.Stream, raw: bytes, col: Collector) -> bytes | None:
+    """Inflate piece by piece, never more than MAX_STREAM bytes nor the file's remaining budget: a
+    stream of a few MB can inflate to many GB. Beyond the limit the stream is a bomb (refused) when
+    it inflates like one, otherwise it is left partly unchecked (a warning)."""
+    limit = min(col.decoded_budget, MAX_STREAM)
+    inflater, out, pending = zlib.decompressobj(), bytearray(), raw
+    try:
+        while pending and not inflater.eof and len(out) <= limit:
+            out += inflater.decompress(pending, 2**20)
+            pending = inflater.unconsumed_tail
+    except zlib.error:
+        return raw  # damaged: qpdf's repair warnings say so; check the bytes as stored
+    if len(out) <= limit:
+        return bytes(out)
+    consumed = max(len(raw) - len(pending), 1)
+    if len(out) / consumed > BOMB_RATIO:
+        col.add(BLOCK, "pdf_bomb", "Tệp PDF có luồng dữ liệu giải nén ra quá lớn (“bom nén”)",
+                f"stream {stream.objgen}: {consumed} bytes inflate to more than {len(out)}")
+        col.decoded_budget = 0
+    else:
+        col.add(WARN, "pdf_not_fully_scanned", "Tệp PDF có luồng dữ liệu quá lớn, không kiểm tra hết",
+                f"stream {stream.objgen}: more than {limit} bytes")
+    return None
+
+
+def _decoded(stream: pikepdf.Stream, raw: bytes) -> bytes:
+    try:
+        return stream.read_bytes()               # decodes Flate/LZW/ASCII85/… ("generalized")
+    except Exception:
+        return raw                               # images (DCT, JPX …) and damaged streams: as stored
 
 
 def _check_stream(stream: pikepdf.Stream, allowed, col: Collector, depth: int, seen_efs) -> None:

@@ -86,12 +86,12 @@ def _scan(data: bytes, filename: str, allowed: frozenset[str], col: Collector, d
     return mime
 
 
-def _scan_nested(buf: bytes, fname: str, allowed, col: Collector, depth: int) -> None:
+def _scan_nested(buf: bytes, fname: str, allowed, col: Collector, depth: int, prefix: str | None = None) -> None:
     label = fname or "(không tên)"
     if depth + 1 > MAX_DEPTH:
-        col.add(WARN, "nesting_too_deep", f"Tệp lồng nhau quá nhiều cấp, không kiểm tra hết: {label}")
+        col.add(BLOCK, "nesting_too_deep", f"Tệp lồng nhau quá nhiều cấp, không kiểm tra hết: {label}")
         return
-    sub = col.child(f"Tệp nhúng «{label}»: ")
+    sub = col.child(prefix or f"Tệp nhúng «{label}»: ")
     # an embedded file without a usable name is judged by content only
     name = fname if extension(fname) else f"embedded.{guess_extension(buf)}"
     _scan(buf, name, allowed, sub, depth + 1)

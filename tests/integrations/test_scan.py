@@ -434,3 +434,72 @@ def test_real_clamd_eicar_and_clean(real_clamd):
     assert any("Local.Test.EICAR" in f.message_vi for f in r.findings if f.code == "clamav")
     r = scan_file(clean_pdf(), "clean.pdf", clamd_socket=real_clamd)
     assert r.verdict == "ok", r.findings
+
+
+# ---------------------------------------------------------------------------------------------
+# policy: what cannot be checked, or runs code, does not enter
+# ---------------------------------------------------------------------------------------------
+
+def _ole_with_macro() -> bytes:
+    header = bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 16 + b"\x3e\x00\x03\x00\xfe\xff\x09\x00"
+    return header + b"\0" * (512 - len(header)) + "_VBA_PROJECT".encode("utf-16-le") + b"\0" * 2000
+
+
+def test_macros_in_legacy_office_files_are_refused():
+    for name in ("to-trinh.doc", "bang-luong.xls"):
+        r = scan_file(_ole_with_macro(), name)
+        assert r.verdict == "block" and "office_macro" in _codes(r), name
+
+
+def test_a_macro_enabled_document_inside_a_zip_is_refused():
+    r = scan_file(_zip({"to-trinh.docx/word/vbaProject.bin": b"\xd0\xcf\x11\xe0"}), "ho-so.zip")
+    assert r.verdict == "block" and "office_macro" in _codes(r)
+
+
+def test_a_password_protected_zip_member_is_refused():
+    data = bytearray(_zip({"bi-mat.pdf": b"ciphertext " * 100}))
+    # Set the "encrypted" bit in the local and the central header (zipfile cannot write encryption).
+    data[6] |= 0x1
+    data[data.find(b"PK\x01\x02") + 8] |= 0x1
+    r = scan_file(bytes(data), "ho-so.zip")
+    assert r.verdict == "block" and "zip_encrypted" in _codes(r)
+
+
+def test_a_zip_of_zips_counts_their_expansion():
+    inner = _zip({"du-lieu.txt": b"\0" * (50 * 2**20)})
+    outer = _zip({f"phan-{i}.zip": inner for i in range(4)})
+    assert len(outer) < 2**20
+    r = scan_file(outer, "ho-so.zip")
+    assert r.verdict == "block" and "zip_bomb" in _codes(r)
+
+
+def test_a_zip_nested_too_deep_is_refused():
+    data = _zip({"van-ban.pdf": clean_pdf()})
+    for level in range(4):
+        data = _zip({f"lop-{level}.zip": data})
+    r = scan_file(data, "ho-so.zip")
+    assert r.verdict == "block" and "nesting_too_deep" in _codes(r)
+
+
+def test_a_clean_zip_of_zips_is_accepted():
+    r = scan_file(_zip({"ho-so-con.zip": _zip({"van-ban.pdf": clean_pdf()})}), "ho-so.zip")
+    assert r.verdict == "ok", r.findings
+
+
+def test_a_pdf_stream_inflating_beyond_the_budget_is_refused_without_inflating_it():
+    import tracemalloc
+    import zlib
+
+    deflater = zlib.compressobj(9)
+    chunk = b"\0" * 2**20
+    bomb = b"".join(deflater.compress(chunk) for _ in range(300)) + deflater.flush()  # 300 MiB of zeros
+    pdf = _base_pdf()
+    pdf.Root.Bomb = pdf.make_stream(b"")
+    pdf.Root.Bomb.write(bomb, filter=pikepdf.Name.FlateDecode)
+    data = _save(pdf)
+    tracemalloc.start()
+    r = scan_file(data, "bom.pdf")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert r.verdict == "block" and "pdf_bomb" in _codes(r)
+    assert peak < 100 * 2**20  # never the whole stream in memory

@@ -128,7 +128,7 @@ def document_json(doc: Document, open_tasks: list[InboxTask], lines: list | None
         "refusal_reason": doc.refusal_reason,
         "notes": doc.notes,
         "attachments": [{"index": i, "name": a.name, "content_type": a.content_type, "size": a.size,
-                         "sha256": a.sha256, "kind": a.kind}
+                         "sha256": a.sha256, "kind": a.kind, "scan_warnings": a.scan_warnings or []}
                         for i, a in enumerate(doc.attachments)],
         "signatures": signatures_json(doc),
         **outgoing_fields(doc),

@@ -28,7 +28,10 @@ def core() -> dict:
                     "roles": {"type": "array", "items": {"type": "string"}}, "unit": {"type": "string"}}},
                 "Attachment": {"type": "object", "properties": {
                     "index": {"type": "integer"}, "name": {"type": "string"}, "content_type": {"type": "string"},
-                    "size": {"type": "integer"}, "sha256": {"type": "string"}}},
+                    "size": {"type": "integer"}, "sha256": {"type": "string"},
+                    "scan_warnings": {"type": "array", "description": "what the upload scanner warned about",
+                                      "items": {"type": "object", "properties": {
+                                          "code": {"type": "string"}, "message": {"type": "string"}}}}}},
                 "HistoryEvent": {"type": "object", "properties": {
                     "at": {"type": "string", "format": "date-time"}, "actor": {"type": "string", "nullable": True},
                     "on_behalf_of": {"type": "string", "nullable": True}, "action": {"type": "string"},
