@@ -23,6 +23,21 @@ def get_visible(user: User, document_id) -> Document:
     return document
 
 
+def visible_or_none(user: User, document_id) -> Document | None:
+    """The linked document (a duplicate, the one answered …) if ``user`` may see it: a link must not
+    show another document's number and subject to someone who may not open it."""
+    try:
+        return get_visible(user, document_id) if document_id else None
+    except NotFound:
+        return None
+
+
+def replies(user: User, document: Document) -> list[Document]:
+    """The outgoing documents answering ``document`` that ``user`` may see."""
+    return (db.session.query(Document).filter(Document.in_reply_to_id == document.id, visible_filter(user))
+            .order_by(Document.id).all())
+
+
 def search(user: User, *, direction=None, status=None, q=None, unit=None, state=None, page=1,
            per_page=PAGE_SIZE):
     """(items, total) of visible documents, newest first; ``q`` ignores diacritics and case;

@@ -22,6 +22,7 @@ from engine.incoming.idempotency import Ticket
 from engine.incoming.uploads import Upload, attach, check, forget_unreferenced
 from engine.models import Document, Role, Unit, User
 from engine.models.documents import Secrecy, Urgency
+from engine.processing.access import can_view
 from engine.records.indexing import search_text
 from engine.tx import transaction
 from engine.validation import ORG_ID, Fields, parse_id
@@ -106,8 +107,9 @@ def _clean_layout(value, errors: dict) -> dict | None:
     return custom or None
 
 
-def clean_metadata(meta: dict, *, partial: bool = False) -> dict:
-    """Validated outgoing metadata; with ``partial`` only the fields given are returned."""
+def clean_metadata(meta: dict, actor: User, *, partial: bool = False) -> dict:
+    """Validated outgoing metadata; with ``partial`` only the fields given are returned. The document
+    answered (``in_reply_to``) must be one ``actor`` may see."""
     f = Fields(meta)
     data = f.data
     given = (lambda name: name in data) if partial else (lambda name: True)
@@ -152,7 +154,7 @@ def clean_metadata(meta: dict, *, partial: bool = False) -> dict:
     if given("in_reply_to") and data.get("in_reply_to") not in (None, ""):
         earlier_id = parse_id(data["in_reply_to"])
         earlier = db.session.get(Document, earlier_id) if earlier_id else None
-        if earlier is None or earlier.direction != "incoming":
+        if earlier is None or earlier.direction != "incoming" or not can_view(actor, earlier):
             f.errors["in_reply_to"] = "Phải là mã một văn bản đến."
         else:
             out["in_reply_to_id"] = earlier.id
@@ -202,7 +204,7 @@ def create(actor: User, meta: dict, files: list[Upload], *, ticket: Ticket | Non
     """A new outgoing draft (status ``draft``) and its issue-sign-send flow with a ``submit`` task."""
     if not can_draft(actor):
         raise Forbidden(N_("Chỉ chuyên viên, lãnh đạo phòng và lãnh đạo Sở được soạn văn bản đi."))
-    cleaned = clean_metadata(meta)
+    cleaned = clean_metadata(meta, actor)
     checked = check(files, first_must_be_pdf=not cleaned.get("body")) if files else []
     new_blobs: list[str] = []
     try:
@@ -244,7 +246,7 @@ def _editable(actor: User, document: Document) -> None:
 def update_draft(actor: User, document: Document, meta: dict) -> Document:
     """Change the metadata, text or layout of a draft (its drafter, while it is a draft)."""
     _editable(actor, document)
-    cleaned = clean_metadata(meta, partial=True)
+    cleaned = clean_metadata(meta, actor, partial=True)
     with transaction():
         _apply(document, cleaned)
         history.record(document, "draft_updated", runtime.RunContext(actor=actor, document=document),

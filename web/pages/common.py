@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from engine.db import db
 from engine.errors import DomainError
-from engine.models import Document, Role, Unit, User
+from engine.models import Role, Unit, User
 from engine.processing import tasks
 from web.i18n import error_text
 
@@ -39,10 +39,6 @@ def act(operation, success) -> None:
         flash(error_text(error), "error")
     else:
         flash(success(result) if callable(success) else success, "success")
-
-
-def document_or_none(document_id):
-    return db.session.get(Document, document_id) if document_id else None
 
 
 def actionable(doc) -> set[str]:

@@ -5,13 +5,11 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from engine import documents
-from engine.db import db
-from engine.models import Document
 from engine.models.documents import Status
 from engine.processing import delegations, lines, tasks
 from engine.validation import parse_page
 from web.downloads import attachment_response
-from web.pages.common import actionable, document_or_none
+from web.pages.common import actionable
 
 bp = Blueprint("documents", __name__)
 
@@ -44,14 +42,11 @@ def document_list():
 def document(document_id: int):
     doc = documents.get_visible(current_user, document_id)
     return render_template("documents/detail.html", doc=doc, open_tasks=tasks.open_tasks(doc),
-                           can_act=actionable(doc), duplicate_of=document_or_none(doc.duplicate_of_id),
-                           lines=lines.lines_of(doc), replies=_replies(doc),
-                           in_reply_to=document_or_none(doc.in_reply_to_id),
+                           can_act=actionable(doc), lines=lines.lines_of(doc),
+                           duplicate_of=documents.visible_or_none(current_user, doc.duplicate_of_id),
+                           in_reply_to=documents.visible_or_none(current_user, doc.in_reply_to_id),
+                           replies=documents.replies(current_user, doc),
                            can_urge=delegations.has_right(current_user, "supervise"))
-
-
-def _replies(doc):
-    return db.session.query(Document).filter_by(in_reply_to_id=doc.id).all()
 
 
 @bp.route("/documents/<int:document_id>/attachments/<int:index>")

@@ -17,7 +17,6 @@ from web.pages.common import (
     act,
     actionable,
     colleagues,
-    document_or_none,
     form_data,
     leaders,
     people,
@@ -80,7 +79,7 @@ def task_form(task_id: str):
     template = f"tasks/{task.name}.html"
     matches = []
     if suspected:
-        matches = [(document_or_none(m["id"]), m["reason"]) for m in suspected.details.get("matches", [])]
+        matches = [(documents.visible_or_none(current_user, m["id"]), m["reason"]) for m in suspected.details.get("matches", [])]
     line = db.session.query(ProcessingLine).filter_by(instance_id=task.instance_id).one_or_none()
     return render_template([template, "tasks/generic.html"], task=task, doc=doc, form=form, errors=errors,
                            leaders=leaders(), matches=matches, line=line, lines=lines.lines_of(doc),
