@@ -56,8 +56,8 @@ def record(document: Document, action: str, ctx=None, *, status: str | None = No
         document_id=document.id, at=(ctx.at if ctx and ctx.at else now), recorded_at=now,
         actor_id=(actor or (ctx.actor if ctx else None)).id if (actor or (ctx and ctx.actor)) else None,
         on_behalf_of_id=ctx.on_behalf_of.id if ctx and ctx.on_behalf_of else None,
-        action=action, status=status, note=note, details=details,
-        entered_late=bool(ctx and ctx.entered_late))
+        action=action, status=status, note=note, entered_late=bool(ctx and ctx.entered_late),
+        details={**(details or {}), "late_entry": ctx.late_entry} if ctx and ctx.late_entry else details)
     db.session.add(event)
     return event
 

@@ -36,3 +36,47 @@ def test_the_document_page_hides_replies_its_reader_may_not_open(api, client):
     client.post("/logout")
     client.post("/login", data={"username": "cv.ldvl", "password": DEMO_PASSWORD})
     assert "phương án bí mật" in client.get(f"/documents/{doc_id}").get_data(as_text=True)
+
+
+def test_late_entry_only_inside_a_declared_outage_and_never_into_a_closed_year(api):
+    from datetime import datetime
+
+    from engine import clock
+    from tests.conftest import incoming_meta
+
+    clock.set_time(datetime(2026, 12, 31, 9, 0, tzinfo=clock.VN_TZ))
+    doc = api.receive(meta=incoming_meta(issued_on="2026-12-30")).json
+    clock.set_time(datetime(2027, 1, 4, 8, 0, tzinfo=clock.VN_TZ))
+    api.tokens.clear()
+    declared = api.post("quantri", "/outages", {"starts_at": "2026-12-31T10:00", "ends_at": "2027-01-02T07:00",
+                                               "reason": "Hỏng máy chủ"})
+    assert declared.status_code == 201 and declared.json["starts_at"] == "2026-12-31T10:00:00+07:00"
+    verify = api.task("vanthu", doc["id"], "verify")
+    last_year = api.complete("vanthu", verify["id"], {"decision": "accept", "done_at": "2026-12-31T15:00"})
+    assert last_year.status_code == 422 and "khóa" in last_year.json["message"]
+    assert api.get("vanthu", f"/documents/{doc['id']}").json["incoming_number"] is None
+    assert api.post("cv.ldvl", "/outages", {"starts_at": "2027-01-02T07:00", "ends_at": "2027-01-03T07:00",
+                                            "reason": "x"}).status_code == 403
+    future = api.post("quantri", "/outages", {"starts_at": "2027-01-04T07:00", "ends_at": "2027-01-05T07:00",
+                                              "reason": "Chưa kết thúc"})
+    assert future.status_code == 422
+
+
+def test_the_administrator_declares_an_outage_on_its_page(client):
+    from datetime import datetime
+
+    from engine import clock
+
+    clock.set_time(datetime(2026, 11, 26, 16, 0, tzinfo=clock.VN_TZ))
+    client.post("/login", data={"username": "quantri", "password": DEMO_PASSWORD})
+    bad = client.post("/admin/outages", data={"starts_at": "2026-11-26T10:00", "ends_at": "2026-11-26T09:00",
+                                              "reason": "Mất mạng"})
+    assert bad.status_code == 422
+    good = client.post("/admin/outages", data={"starts_at": "2026-11-26T08:00", "ends_at": "2026-11-26T11:30",
+                                               "reason": "Mất mạng diện rộng"})
+    assert good.status_code == 302
+    page = client.get("/admin/outages").get_data(as_text=True)
+    assert "Mất mạng diện rộng" in page and "26/11/2026 08:00" in page
+    client.post("/logout")
+    client.post("/login", data={"username": "vanthu", "password": DEMO_PASSWORD})
+    assert client.get("/admin/outages").status_code == 403

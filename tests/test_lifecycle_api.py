@@ -260,11 +260,18 @@ def test_outage_backfill_records_the_real_time(api):
     assert future.status_code == 422 and "done_at" in future.json["details"]
     early = api.complete("vanthu", verify["id"], {"decision": "accept", "done_at": "2026-11-25T07:00:00+07:00"})
     assert early.status_code == 422 and "done_at" in early.json["details"]
+    # Only inside an outage the administrator declared (issue 13: no backdating one's own work).
+    undeclared = api.complete("vanthu", verify["id"], {"decision": "accept", "done_at": "2026-11-25T09:30:00+07:00"})
+    assert undeclared.status_code == 422 and "done_at" in undeclared.json["details"]
+    outage = api.post("quantri", "/outages", {"starts_at": "2026-11-25T08:30:00+07:00",
+                                             "ends_at": "2026-11-25T14:30:00+07:00", "reason": "Mất điện toàn Sở"})
+    assert outage.status_code == 201, outage.json
     ok = api.complete("vanthu", verify["id"], {"decision": "accept", "done_at": "2026-11-25T09:30:00+07:00"})
     assert ok.status_code == 200, ok.json
     registered_event = ok.json["history"][-1]
     assert registered_event["at"] == "2026-11-25T09:30:00+07:00" and registered_event["entered_late"] is True
     assert registered_event["recorded_at"].startswith("2026-11-25T15:00")
+    assert registered_event["late_entry"]["reason"] == "Mất điện toàn Sở"
     # The next step of the paper trail can be entered with its own earlier time too.
     routed = api.complete("giamdoc", api.task("giamdoc", doc["id"], "route")["id"],
                           {"lead": ["unit:ldvl"], "done_at": "2026-11-25T10:15:00+07:00"})

@@ -10,8 +10,9 @@ from engine import clock
 from engine.db import db
 from engine.doctypes import DOC_TYPES
 from engine.errors import N_, Forbidden, InvalidInput, NotFound, TaskClosed
-from engine.models import Document, InboxTask, User, WorkflowInstance
+from engine.models import Document, InboxTask, Outage, User, WorkflowInstance
 from engine.models.documents import Urgency
+from engine.operations import outages
 from engine.processing import delegations
 from engine.text import fold
 from engine.tx import transaction
@@ -152,16 +153,16 @@ def get_task(task_id: str) -> InboxTask:
     return task
 
 
-def parse_done_at(value, task: InboxTask) -> datetime | None:
-    """The real time of work done on paper during an outage (R-OUTAGE-1), or None."""
+def parse_done_at(value, task: InboxTask) -> tuple[datetime, Outage] | None:
+    """The real time of work done on paper during an outage (R-OUTAGE-1) and that outage, or None.
+
+    Only inside an outage the administrator declared, and never into a register year already
+    closed: otherwise anyone could backdate their own work (clear an overdue mark, date an issue
+    into last year's register).
+    """
     if value in (None, ""):
         return None
-    try:
-        moment = datetime.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidInput(N_("Thời điểm thực hiện không hợp lệ."), details={"done_at": "ISO 8601"}) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=clock.VN_TZ)
+    moment = outages.parse_moment(value, "done_at")
     if moment > clock.now():
         raise InvalidInput(N_("Thời điểm thực hiện không được ở tương lai."),
                            details={"done_at": "Không được ở tương lai."})
@@ -169,7 +170,14 @@ def parse_done_at(value, task: InboxTask) -> datetime | None:
         raise InvalidInput(N_("Thời điểm thực hiện không được trước khi công việc bắt đầu (%(start)s)."),
                            params={"start": task.created_at.strftime("%d/%m/%Y %H:%M")},
                            details={"done_at": "Trước khi công việc bắt đầu."})
-    return moment.astimezone(clock.VN_TZ)
+    if moment.year < clock.now().year:
+        raise InvalidInput(N_("Không nhập sau vào năm %(year)s: sổ văn bản của năm đó đã khóa."),
+                           params={"year": moment.year}, details={"done_at": "Năm đã khóa sổ."})
+    outage = outages.covering(moment)
+    if outage is None:
+        raise InvalidInput(N_("Chỉ nhập sau cho thời điểm trong một sự cố ngừng hoạt động đã được quản trị "
+                              "hệ thống khai báo."), details={"done_at": "Không nằm trong sự cố đã khai báo."})
+    return moment, outage
 
 
 def complete(task_id: str, user: User, form: dict) -> Document:
@@ -184,10 +192,12 @@ def complete(task_id: str, user: User, form: dict) -> Document:
         raise TaskClosed(N_("Công việc này đã được xử lý hoặc đã bị hủy."))
     actor = authorize(user, task)
     form = dict(form or {})
-    done_at = parse_done_at(form.pop("done_at", None), task)
+    late = parse_done_at(form.pop("done_at", None), task)
+    done_at, outage = late or (None, None)
     document = task.document
     ctx = runtime.RunContext(actor=actor.user, on_behalf_of=actor.on_behalf_of, at=done_at,
-                             entered_late=done_at is not None, document=document, task=task)
+                             entered_late=late is not None, document=document, task=task,
+                             late_entry={"outage_id": outage.id, "reason": outage.reason} if outage else None)
     form_handler = handler(task.name)
     data = form_handler(ctx, document, form) if form_handler else {}
     with transaction():

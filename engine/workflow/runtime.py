@@ -61,6 +61,7 @@ class RunContext:
     on_behalf_of: User | None = None
     at: datetime | None = None
     entered_late: bool = False
+    late_entry: dict | None = None  # the declared outage work entered late happened in {"outage_id", "reason"}
     document: Document | None = None
     task: InboxTask | None = None  # the user task being completed, if any
     instance: WorkflowInstance | None = None  # the instance whose engine is running

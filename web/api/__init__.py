@@ -2,16 +2,7 @@
 
 Importing the route modules registers their views on the ``api`` blueprint of web/api/base.py.
 """
-from web.api import (  # noqa: F401
-    admin,
-    documents,
-    incoming,
-    notifications,
-    outgoing,
-    processing,
-    records,
-    session,
-)
+from web.api import admin, documents, incoming, notifications, operations, outgoing, processing, records, session  # noqa: F401
 from web.api.base import api
 
 __all__ = ["api"]

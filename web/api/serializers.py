@@ -58,6 +58,7 @@ def history_json(event) -> dict:
         "status": event.status,
         "note": event.note,
         "entered_late": event.entered_late,
+        "late_entry": (event.details or {}).get("late_entry"),
     }
 
 

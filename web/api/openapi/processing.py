@@ -13,7 +13,9 @@ SCHEMAS = {
                      "description": "a date, or a number of working days; default 5 working days"},
         "instruction": {"type": "string"},
         "done_at": {"type": "string", "format": "date-time",
-                    "description": "any task: real time of work done on paper during an outage"}}},
+                    "description": "any task: real time of work done on paper during an outage; only inside "
+                                   "an outage an administrator declared (POST /outages), never in a closed "
+                                   "register year"}}},
     "AssignForm": {"type": "object", "required": ["assignees"], "properties": {
         "assignees": {"type": "array", "items": {"type": "string", "example": "user:cv.ldvl"},
                       "description": "people of the line's unit; the first leads, the others coordinate"},

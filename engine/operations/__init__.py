@@ -1,0 +1,1 @@
+"""Running the system: declared outages, the incident register, backups, health."""
