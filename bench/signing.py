@@ -45,12 +45,12 @@ def run(workdir: Path) -> None:
             rendered = render_draft(preparing.draft_layout(doc))
             pdf = add_issue_fields(rendered.pdf, number_box=rendered.number_box, date_box=rendered.date_box)
             t1 = time.perf_counter()
-            key = signing_keys.open_signer("giamdoc", DEMO_PASSWORD)
+            key = signing_keys.open_signer("giamdoc", DEMO_PASSWORD, typed_by="giamdoc")
             signed = sign_as_leader(pdf, key, page=rendered.page_index, box=rendered.leader_box,
                                     name=leader.full_name, position=leader.position,
                                     image_png=issuing.signature_image("giamdoc"))
             t2 = time.perf_counter()
-            seal = signing_keys.open_signer(signing_keys.seal_key_id(), DEMO_PASSWORD)
+            seal = signing_keys.open_signer(signing_keys.seal_key_id(), DEMO_PASSWORD, typed_by="vanthu")
             issued = issue_with_seal(signed, seal, number_text=f"{i + 1:02d}/SLĐTBXH-LĐVL",
                                      date_text="ngày 26 tháng 11 năm 2026", seal_box=rendered.seal_box,
                                      page=rendered.page_index, timestamper=signing_keys.timestamper(),
@@ -58,7 +58,7 @@ def run(workdir: Path) -> None:
             t3 = time.perf_counter()
             checks = signatures.verify_bytes(issued)
             t4 = time.perf_counter()
-            signing_keys.open_signer("giamdoc", DEMO_PASSWORD)
+            signing_keys.open_signer("giamdoc", DEMO_PASSWORD, typed_by="giamdoc")
             times["unlock"].append(time.perf_counter() - t4)
             assert [c["ok"] for c in checks] == [True, True], checks
             for name, value in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):

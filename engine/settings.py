@@ -17,6 +17,8 @@ DEFAULTS = {
     "ORG_EMAIL": "qoffice@localhost",
     # The leader in charge of incoming documents (routes them unless the clerk names another).
     "INCOMING_LEADER": "giamdoc",
+    # The Office (Văn phòng Sở): its head, the Chánh Văn phòng, oversees the clerks' steps.
+    "OFFICE_UNIT": "vp",
     "FILES_DIR": "instance/files",
     "BASE_URL": "http://127.0.0.1:5000",
     # Working days a routed document gets when the leader sets no deadline.

@@ -80,3 +80,72 @@ def test_the_administrator_declares_an_outage_on_its_page(client):
     client.post("/logout")
     client.post("/login", data={"username": "vanthu", "password": DEMO_PASSWORD})
     assert client.get("/admin/outages").status_code == 403
+
+
+def _delegate(api, delegate, rights, starts, ends, leader="giamdoc"):
+    return api.post(leader, "/delegations", {"delegate": f"user:{delegate}", "starts_on": starts.isoformat(),
+                                             "ends_on": ends.isoformat(), "rights": rights})
+
+
+def test_delegated_rights_go_only_to_those_who_may_hold_them(api):
+    from datetime import timedelta
+
+    from engine import clock
+
+    today = clock.today()
+    week = today + timedelta(days=6)
+    for delegate in ("vanthu", "quantri", "cv.ldvl", "tp.ldvl"):
+        refused = _delegate(api, delegate, ["sign"], today, week)
+        assert refused.status_code == 422 and "delegate" in refused.json["details"], delegate
+    assert _delegate(api, "tp.ldvl", ["issue"], today, week).status_code == 422
+    assert _delegate(api, "quantri", ["route"], today, week).status_code == 422
+    assert _delegate(api, "vanthu", ["issue"], today, week).status_code == 201
+    assert _delegate(api, "tp.vp", ["issue"], today, week).status_code == 422  # issue already delegated then
+    assert _delegate(api, "phogiamdoc", ["sign"], today, week).status_code == 201
+
+
+def test_delegations_are_not_backdated_unbounded_or_overlapping(api):
+    from datetime import timedelta
+
+    from engine import clock
+
+    today = clock.today()
+    past = _delegate(api, "phogiamdoc", ["route"], today - timedelta(days=1), today + timedelta(days=2))
+    assert past.status_code == 422 and "starts_on" in past.json["details"]
+    long = _delegate(api, "phogiamdoc", ["route"], today, today + timedelta(days=90))
+    assert long.status_code == 422 and "ends_on" in long.json["details"]
+    assert _delegate(api, "phogiamdoc", ["route"], today, today + timedelta(days=89)).status_code == 201
+    overlap = _delegate(api, "tp.ldvl", ["route", "supervise"], today + timedelta(days=10), today + timedelta(days=20))
+    assert overlap.status_code == 422 and "rights" in overlap.json["details"]
+    assert _delegate(api, "tp.ldvl", ["supervise"], today + timedelta(days=10), today + timedelta(days=20)).status_code == 201
+
+
+def test_permitting_issue_does_not_grant_signing(api):
+    from engine import clock
+    from tests.conftest import DEMO_PASSWORD
+    from tests.test_outgoing_api import to_signing
+
+    assert _delegate(api, "vanthu", ["issue"], clock.today(), clock.today()).status_code == 201
+    doc_id = to_signing(api)
+    sign = api.task("giamdoc", doc_id, "sign")
+    assert api.complete("vanthu", sign["id"], {"decision": "sign", "pin": DEMO_PASSWORD}).status_code == 403
+    assert api.get("vanthu", "/tasks", query_string={"view": "delegated"}).json["total"] == 0
+
+
+def test_work_goes_only_to_people_who_hold_its_role(api):
+    from engine.db import db
+    from engine.models import User, UserRole
+
+    doc_id = registered(api)
+    refused = api.post("quantri", "/users/giamdoc/handover", {"successor": "user:cv.ldvl"})
+    assert refused.status_code == 422 and "Lãnh đạo Sở" in refused.json["message"]
+    assert api.task("giamdoc", doc_id, "route") is not None  # nothing moved
+    # A leader moved to another post loses the authority of the tasks already assigned to them.
+    giamdoc = db.session.query(User).filter_by(username="giamdoc").one()
+    db.session.query(UserRole).filter_by(user_id=giamdoc.id, role="leader").delete()
+    db.session.commit()
+    task = api.task("giamdoc", doc_id, "route")
+    assert api.complete("giamdoc", task["id"], {"lead": ["unit:ldvl"]}).status_code == 403
+    moved = api.post("quantri", "/users/giamdoc/handover", {"successor": "user:phogiamdoc"})
+    assert moved.status_code == 200 and moved.json["tasks"] >= 1
+    assert api.complete("phogiamdoc", task["id"], {"lead": ["unit:ldvl"]}).status_code == 200

@@ -13,6 +13,7 @@ from engine.models.documents import Status, Urgency
 from engine.models.org import Role
 from engine.models.processing import LineKind, LineStatus
 from engine.outgoing.signing_keys import demo_keys_in_use
+from engine.processing import delegations
 from engine.processing.lines import ACTION_LABELS
 
 LANGUAGES = ("vi", "en")
@@ -31,8 +32,7 @@ DIAGRAM_TEXT = (
     N_("Ban hành và gửi văn bản đi"),
     N_("Chờ lãnh đạo phân công"),
 )
-RIGHT_LABELS = {"route": N_("Phân công xử lý văn bản"), "supervise": N_("Giám sát, đôn đốc"),
-                "issue": N_("Cho phép phát hành"), "sign": N_("Ký số văn bản phát hành")}
+RIGHT_LABELS = delegations.LABELS
 
 
 def select_locale() -> str:
@@ -106,8 +106,6 @@ def unit_name(code: str | None) -> str:
 
 def _can_supervise() -> bool:
     from flask_login import current_user
-
-    from engine.processing import delegations
 
     return current_user.is_authenticated and delegations.has_right(current_user, "supervise")
 

@@ -32,8 +32,6 @@ from engine.notifications.notify import document_link, notify
 from engine.text import duration_vi
 from engine.workflow.operators import operator
 
-OFFICE_UNIT = "vp"
-
 
 def _with_role(role: str, unit: str | None = None) -> list[User]:
     query = db.session.query(User).join(UserRole).filter(User.active.is_(True), UserRole.role == role)
@@ -70,7 +68,7 @@ def audience_users(names, task: InboxTask | None, document: Document) -> list[Us
         elif name == "clerks":
             people += _with_role(Role.CLERK)
         elif name == "office_chief":
-            people += _with_role(Role.UNIT_HEAD, OFFICE_UNIT)
+            people += _with_role(Role.UNIT_HEAD, settings.get("OFFICE_UNIT"))
         else:
             raise LookupError(f"unknown audience '{name}'")
     return people

@@ -8,7 +8,7 @@ from engine.models.documents import (  # noqa: F401
     RegisterCounter,
 )
 from engine.models.operations import Outage  # noqa: F401
-from engine.models.org import ApiToken, Role, Unit, User, UserRole  # noqa: F401
+from engine.models.org import ApiToken, Role, Throttle, Unit, User, UserRole  # noqa: F401
 from engine.models.processing import (  # noqa: F401,E402
     Delegation,
     LineKind,

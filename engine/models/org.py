@@ -109,3 +109,16 @@ class ApiToken(db.Model):
     revoked: Mapped[bool] = mapped_column(default=False)
 
     user: Mapped[User] = relationship()
+
+
+class Throttle(db.Model):
+    """Failures counted under one key (a user and a client, a signing key …) and how long it is blocked.
+
+    Counted with a single UPDATE, so parallel guesses cannot lose an increment.
+    """
+
+    __tablename__ = "throttles"
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    blocked_until: Mapped[datetime | None] = mapped_column(AwareDateTime())

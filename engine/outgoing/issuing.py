@@ -92,7 +92,8 @@ def sign_form(ctx, document: Document, data: dict) -> dict:
         if latest_file(document, "to_sign") is None:
             raise InvalidInput(N_("Chưa có văn bản trình ký."))
         # Opening the key checks the PIN now: a wrong PIN stops here, before anything changes.
-        ctx.secrets["leader_signer"] = signing_keys.open_signer(ctx.actor.username, data.get("pin"))
+        ctx.secrets["leader_signer"] = signing_keys.open_signer(ctx.actor.username, data.get("pin"),
+                                                                  typed_by=ctx.actor.username)
     return {"decision": decision, "note": note}
 
 
@@ -110,7 +111,8 @@ def issue_form(ctx, document: Document, data: dict) -> dict:
         raise DangerousContent(N_("Tệp %(name)s bị từ chối vì có nội dung nguy hiểm: %(reasons)s"),
                                params={"name": signed.name, "reasons": reasons},
                                details={"findings": [x.code for x in result.findings]})
-    ctx.secrets["seal_signer"] = signing_keys.open_signer(signing_keys.seal_key_id(), data.get("pin"))
+    ctx.secrets["seal_signer"] = signing_keys.open_signer(signing_keys.seal_key_id(), data.get("pin"),
+                                                                typed_by=ctx.actor.username)
     return {}
 
 

@@ -24,15 +24,18 @@ from __future__ import annotations
 import logging
 import os
 import re
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from engine import settings
-from engine.errors import N_, DomainError
+from engine import clock, settings
+from engine.errors import N_, DomainError, InvalidInput, Throttled
+from engine.people import throttle
 
 log = logging.getLogger(__name__)
 
 DEMO_SEAL_HOLDER = "vanthu"
+PIN_POLICY = throttle.Policy(limit=5, window=timedelta(minutes=15), block=timedelta(minutes=15))
 
 
 class BadPinError(DomainError):
@@ -73,18 +76,25 @@ def key_store():
     return keys.Pkcs12KeyStore(pki_dir())
 
 
-def open_signer(key_id: str, pin: str | None, *, field: str = "pin"):
-    """Unlock ``key_id`` with ``pin``: a pyHanko signer (close it with :func:`close`)."""
+def open_signer(key_id: str, pin: str | None, *, typed_by: str, field: str = "pin"):
+    """Unlock ``key_id`` with ``pin`` typed by the user ``typed_by``: a pyHanko signer (close it with
+    :func:`close`). Wrong PINs are throttled per person and key: in the demo the PIN is the password,
+    so guessing PINs must be no easier than guessing passwords."""
     from integrations.pdf import keys
 
     if not pin:
-        from engine.errors import InvalidInput
-
         raise InvalidInput(N_("Nhập mã PIN của khóa ký số."), details={field: "Bắt buộc nhập mã PIN."})
+    guard = f"pin:{typed_by}:{key_id}"
+    until = throttle.blocked_until(guard)
+    if until:
+        raise _pin_blocked(until)
     try:
-        return key_store().open_signer(key_id, str(pin))
+        signer = key_store().open_signer(key_id, str(pin))
     except keys.BadPin:
-        log.warning("wrong PIN for signing key %s", key_id)
+        log.warning("wrong PIN for signing key %s typed by %s", key_id, typed_by)
+        until = throttle.record_failure(guard, PIN_POLICY)
+        if until:
+            raise _pin_blocked(until) from None
         raise BadPinError(N_("Mã PIN không đúng; văn bản chưa được ký."), details={field: "Mã PIN không đúng."}) \
             from None
     except keys.KeyNotFound:
@@ -93,6 +103,14 @@ def open_signer(key_id: str, pin: str | None, *, field: str = "pin"):
         log.error("key store error for %s: %s", key_id, exc)
         raise NoSigningKey(N_("Không mở được thiết bị ký số: %(detail)s"), params={"detail": str(exc)[:200]}) \
             from None
+    throttle.clear(guard)
+    return signer
+
+
+def _pin_blocked(until) -> Throttled:
+    minutes = max(1, int((until - clock.now()).total_seconds() // 60) + 1)
+    return Throttled(N_("Nhập sai mã PIN quá nhiều lần; khóa ký số tạm khóa. Thử lại sau %(minutes)s phút."),
+                     params={"minutes": minutes})
 
 
 def close(signer) -> None:

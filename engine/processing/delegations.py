@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import or_
 
-from engine import clock
+from engine import clock, settings
 from engine.db import db
 from engine.errors import N_, Forbidden, NotFound
 from engine.models import Delegation, Role, User
@@ -13,8 +13,12 @@ from engine.tx import transaction
 from engine.validation import Fields
 
 RIGHTS = ("route", "supervise", "issue", "sign")
-# Which user tasks each right covers (the task's BPMN id).
-RIGHT_TASKS = {"route": ("route",), "sign": ("sign",), "issue": ("sign",), "supervise": ()}
+LABELS = {"route": N_("Phân công xử lý văn bản"), "supervise": N_("Giám sát, đôn đốc"),
+          "issue": N_("Cho phép phát hành"), "sign": N_("Ký số văn bản phát hành")}
+# Which user tasks each right covers (the task's BPMN id). Permitting issue is not signing.
+RIGHT_TASKS = {"route": ("route",), "sign": ("sign",), "issue": ("issue",), "supervise": ()}
+MAX_DAYS = 90  # a delegation covers an absence, not a post: longer needs a new decision
+STAFF_ROLES = (Role.LEADER, Role.UNIT_HEAD, Role.SPECIALIST, Role.CLERK)
 
 
 def rights_for_task(task_name: str) -> tuple[str, ...]:
@@ -54,23 +58,54 @@ def create(leader: User, data: dict) -> Delegation:
     ends_on = f.day("ends_on", required=True)
     rights = data.get("rights") if isinstance(data, dict) else None
     if not isinstance(rights, list) or not rights or any(r not in RIGHTS for r in rights):
-        f.errors["rights"] = "Chọn ít nhất một quyền: " + ", ".join(RIGHTS)
+        f.errors["rights"] = "Chọn ít nhất một quyền: " + ", ".join(LABELS[r] for r in RIGHTS)
     delegate = None
     if delegate_ref:
         delegate = db.session.query(User).filter_by(username=delegate_ref.removeprefix("user:"),
                                                     active=True).one_or_none()
         if delegate is None or delegate.id == leader.id:
             f.errors["delegate"] = "Người được ủy quyền không hợp lệ."
+    if starts_on and starts_on < clock.today():
+        f.errors["starts_on"] = "Không ủy quyền lùi ngày: ngày bắt đầu từ hôm nay trở đi."
     if starts_on and ends_on and ends_on < starts_on:
         f.errors["ends_on"] = "Ngày kết thúc phải sau ngày bắt đầu."
-    if ends_on and ends_on < clock.today():
-        f.errors["ends_on"] = "Ngày kết thúc đã qua."
+    elif starts_on and ends_on and (ends_on - starts_on).days + 1 > MAX_DAYS:
+        f.errors["ends_on"] = f"Một lần ủy quyền tối đa {MAX_DAYS} ngày."
+    if delegate is not None and not f.errors.get("rights"):
+        refused = [LABELS[r] for r in rights if not may_receive(delegate, r)]
+        if refused:
+            f.errors["delegate"] = ("Người này không được nhận quyền: " + ", ".join(refused)
+                                    + ". Ký số chỉ ủy quyền cho lãnh đạo Sở; cho phép phát hành chỉ cho văn thư "
+                                    "hoặc Chánh Văn phòng.")
+    if not f.errors:
+        taken = _overlapping(leader, set(rights), starts_on, ends_on)
+        if taken:
+            f.errors["rights"] = "Đã ủy quyền trong khoảng thời gian này: " + ", ".join(LABELS[r] for r in taken)
     f.raise_if_errors()
     with transaction():
         delegation = Delegation(delegator_id=leader.id, delegate_id=delegate.id, starts_on=starts_on,
                                 ends_on=ends_on, rights=sorted(set(rights)), created_at=clock.now())
         db.session.add(delegation)
     return delegation
+
+
+def may_receive(delegate: User, right: str) -> bool:
+    """Whether ``delegate`` may be given ``right``: signing only to a leader, permitting issue only to a
+    clerk or the Chánh Văn phòng, and nothing to an account that is not staff (administrator …)."""
+    if right == "sign":
+        return delegate.has_role(Role.LEADER)
+    if right == "issue":
+        return delegate.has_role(Role.CLERK) or (delegate.has_role(Role.UNIT_HEAD)
+                                                 and delegate.unit_code == settings.get("OFFICE_UNIT"))
+    return delegate.has_role(*STAFF_ROLES)
+
+
+def _overlapping(leader: User, rights: set[str], starts_on: date, ends_on: date) -> list[str]:
+    """The rights among ``rights`` that ``leader`` already delegated for some day of the period."""
+    current = (db.session.query(Delegation)
+               .filter(Delegation.delegator_id == leader.id, Delegation.revoked_at.is_(None),
+                       Delegation.starts_on <= ends_on, Delegation.ends_on >= starts_on).all())
+    return sorted(rights & {r for d in current for r in d.rights})
 
 
 def revoke(user: User, delegation_id: int) -> Delegation:

@@ -15,7 +15,9 @@ from engine.models import (
     Role,
     User,
 )
+from engine.outgoing.drafting import can_draft
 from engine.people import accounts
+from engine.processing.tasks import may_do
 from engine.tx import transaction
 from engine.workflow.runtime import RunContext
 
@@ -46,6 +48,7 @@ def handover(admin: User, username: str, successor_ref: str) -> dict:
         drafts = (db.session.query(Document)
                   .filter(Document.direction == "outgoing", Document.created_by_id == leaving.id,
                           Document.status.in_(("draft", "in_review"))).all())
+        _check_successor(successor, tasks, drafts)
         for task in tasks:
             task.assignee_id = successor.id
         for line in lines:
@@ -64,3 +67,14 @@ def handover(admin: User, username: str, successor_ref: str) -> dict:
         leaving.successor_id = successor.id
         accounts.revoke_tokens(leaving)
     return {"tasks": len(tasks), "lines": len(lines), "drafts": len(drafts), "documents": len(touched)}
+
+
+def _check_successor(successor: User, tasks: list[InboxTask], drafts: list[Document]) -> None:
+    """The successor must be able to do every task moved to them (the same roles, or the work stalls)."""
+    missing = {task.role for task in tasks if not may_do(successor, task)}
+    if drafts and not can_draft(successor):
+        missing.add(Role.SPECIALIST)
+    if missing:
+        names = ", ".join(sorted(Role.LABELS.get(role, role) for role in missing))
+        raise InvalidInput(N_("Người nhận bàn giao không có vai trò cần cho công việc được bàn giao: %(roles)s."),
+                           params={"roles": names}, details={"successor": names})

@@ -10,7 +10,7 @@ from engine import clock
 from engine.db import db
 from engine.doctypes import DOC_TYPES
 from engine.errors import N_, Forbidden, InvalidInput, NotFound, TaskClosed
-from engine.models import Document, InboxTask, Outage, User, WorkflowInstance
+from engine.models import Document, InboxTask, Outage, Role, User, WorkflowInstance
 from engine.models.documents import Urgency
 from engine.operations import outages
 from engine.processing import delegations
@@ -133,13 +133,20 @@ def counts(user: User) -> dict[str, int]:
             .filter(InboxTask.status == "open", view_condition(user, view)).scalar() for view in VIEWS}
 
 
+def may_do(user: User, task: InboxTask) -> bool:
+    """Whether ``user`` holds the role ``task`` needs. Checked again at completion: a role taken away
+    after the task was assigned (a leader moved to another post) takes the task's authority with it.
+    Reading for information and processing work belong to whoever holds them."""
+    return task.name in INFO_TASKS or task.role == Role.SPECIALIST or user.has_role(task.role)
+
+
 def authorize(user: User, task: InboxTask) -> Actor:
     """Who acts: the user themself, or a delegate on behalf of the delegator; Forbidden otherwise."""
     if task.assignee_id is not None:
-        if task.assignee_id == user.id:
+        if task.assignee_id == user.id and may_do(user, task):
             return Actor(user)
         delegator = delegations.delegator_for(user, task.assignee_id, task.name)
-        if delegator is not None:
+        if delegator is not None and may_do(delegator, task):
             return Actor(user, on_behalf_of=delegator)
     elif user.has_role(task.role) and (task.unit_code is None or task.unit_code == user.unit_code):
         return Actor(user)
