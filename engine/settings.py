@@ -46,6 +46,10 @@ DEFAULTS = {
     "ORG_SEAL_KEY": "org-seal",  # key id (file stem / token label) of the organisation seal
     "TRUST_ROOTS": None,  # PEM files of trusted roots; default: the demo root in PKI_DIR
     "TSA_URL": None,  # RFC 3161 timestamp authority; default: the demo TSA in PKI_DIR
+    # Certificate revocation lists fetched by the operators (DER or PEM files); without them revocation
+    # is shown as not checked. "require": every certificate of a chain must be covered by a list.
+    "CRL_DIR": None,
+    "REVOCATION_MODE": "require",
 }
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from engine.outgoing import signing_keys
 from tests.conftest import DEMO_PASSWORD
-from tests.test_outgoing_signing import receive, signed_by
+from tests.test_outgoing_signing import _official_of, receive, signed_by
 
 
 def test_every_page_says_the_keys_are_demo_keys(client):
@@ -14,8 +14,9 @@ def test_every_page_says_the_keys_are_demo_keys(client):
     assert 'data-testid="demo-keys"' in page and "KHÓA KÝ SỐ DEMO" in page
 
 
-def test_in_production_the_demo_root_is_never_trusted(app, api, client):
-    pdf = signed_by(app)
+def test_in_production_the_demo_root_is_never_trusted(app, api, client, tmp_path):
+    _official_of(app, tmp_path)
+    pdf = signed_by(app, "chutich", "1234", tmp_path)
     assert receive(api, pdf)["legal_standing"] == "legal"  # demo installation: the demo root is trusted
     demo_root = str(Path(app.config["QOFFICE_PKI_DIR"]) / "root-ca.cert.pem")
     for trust in (None, demo_root):  # not configured, or configured to the demo root by mistake

@@ -1,6 +1,7 @@
 """Signing through the app configuration, verification of incoming PDFs, send deadlines and urgency.
 
-- incoming PDFs signed with the demo PKI are "legal"; tampered bytes, a content change after
+- incoming PDFs signed by an official of the sending agency are "legal" (another agency's valid signature
+  is not; a revoked certificate is not when revocation lists are configured); tampered bytes, a content change after
   signing, an untrusted root and an expired certificate are each "reference", with the reason;
 - the send deadline (next working morning) escalates by email when the clerk does not issue,
   again each working morning, never twice a day; an urgent document is announced to the clerk
@@ -13,7 +14,7 @@ import io
 import os
 import shutil
 import subprocess
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -82,14 +83,57 @@ def receive(api, pdf: bytes):
     return response.json
 
 
-def test_incoming_pdf_signed_by_the_demo_pki_is_legal(api, app):
-    doc = receive(api, signed_by(app))
+def _official_of(app, directory, org_name="Ủy ban nhân dân tỉnh Quảng Nam", username="chutich"):
+    """A key of an official of another agency, certified by the (trusted) demo CA."""
+    from integrations.pdf import pki
+
+    now = datetime.now(clock.VN_TZ)
+    issued = pki.issue_cert(pki.load_pki(_pki_dir(app)), pki.Person(username, "Lê Trí Thanh", "Chủ tịch", "1234"),
+                            org_name, not_before=now - timedelta(days=30), not_after=now + timedelta(days=700))
+    issued.write_p12(directory, username)
+    return issued
+
+
+def test_incoming_pdf_signed_by_an_official_of_the_sender_is_legal(api, app, tmp_path):
+    _official_of(app, tmp_path)
+    doc = receive(api, signed_by(app, "chutich", "1234", tmp_path))
     assert doc["legal_standing"] == "legal"
     (sig,) = doc["signatures"]
-    assert sig["signer"] == "Nguyễn Văn Ánh" and sig["intact"] and sig["valid"] and sig["trusted"]
+    assert sig["signer"] == "Lê Trí Thanh" and sig["intact"] and sig["valid"] and sig["trusted"]
     assert sig["modification"] == "none" and sig["reason"] == REASON_OK and sig["signed_at"]
+    assert sig["from_sender"] and sig["signer_organization"] == "Ủy ban nhân dân tỉnh Quảng Nam"
+    assert sig["revocation"] == "not_checked"
+    abbreviated = api.receive(meta=incoming_meta(sender_org_name="UBND tỉnh Quảng Nam"),
+                              files=[("van-ban.pdf", signed_by(app, "chutich", "1234", tmp_path, title="Khac"))]).json
+    assert abbreviated["legal_standing"] == "legal"
     unsigned = receive(api, make_pdf())
     assert unsigned["legal_standing"] == "reference" and unsigned["signatures"] == []
+
+
+def test_a_valid_signature_of_another_agency_does_not_make_a_document_legal(api, app, client):
+    doc = receive(api, signed_by(app))  # signed by this department's director, "sent" by the province
+    (sig,) = doc["signatures"]
+    assert sig["reason"] == REASON_OK and sig["trusted"] and not sig["from_sender"]
+    assert doc["legal_standing"] == "reference"
+    client.post("/login", data={"username": "vanthu", "password": DEMO_PASSWORD})
+    page = client.get(f"/documents/{doc['id']}").get_data(as_text=True)
+    assert 'data-testid="not-from-sender"' in page and "Người ký không thuộc cơ quan gửi" in page
+
+
+def test_revocation_is_checked_against_the_configured_lists(api, app, tmp_path):
+    from integrations.pdf import pki
+
+    revoked = _official_of(app, tmp_path)
+    _official_of(app, tmp_path, username="phochutich")
+    crl_dir = tmp_path / "crl"
+    crl_dir.mkdir()
+    for name, der in pki.issue_crls(pki.load_pki(_pki_dir(app)), [revoked.cert_pem]).items():
+        (crl_dir / name).write_bytes(der)
+    app.config["QOFFICE_CRL_DIR"] = str(crl_dir)
+    bad = receive(api, signed_by(app, "chutich", "1234", tmp_path))
+    assert bad["legal_standing"] == "reference" and bad["signatures"][0]["reason_code"] == "revoked"
+    good = receive(api, signed_by(app, "phochutich", "1234", tmp_path))
+    assert good["legal_standing"] == "legal" and good["signatures"][0]["revocation"] == "checked"
 
 
 def test_tampered_incoming_pdf_is_for_reference_with_the_reason(api, app):

@@ -9,6 +9,7 @@ from flask_babel import gettext
 from engine import clock, history
 from engine.doctypes import type_name
 from engine.errors import N_
+from engine.incoming.signatures import signs_for_sender
 from engine.models.documents import Status, Urgency
 from engine.models.org import Role
 from engine.models.processing import LineKind, LineStatus
@@ -141,6 +142,7 @@ def init_i18n(app, babel) -> None:
         unit_name=unit_name,
         can_supervise=_can_supervise,
         demo_keys=demo_keys_in_use,
+        signs_for_sender=signs_for_sender,
         unread_notifications=_unread,
         late_by=late_by,
         right_label=lambda r: gettext(RIGHT_LABELS.get(r, r)),

@@ -10,11 +10,14 @@ otherwise it is "for reference only".
 from __future__ import annotations
 
 import logging
+import re
 
+from engine import settings
 from engine.db import db
 from engine.models import Attachment, Document
 from engine.outgoing import signing_keys
 from engine.storage import store
+from engine.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +41,8 @@ def _entry(check) -> dict:
         "reason": check.reason_vi,
         "reason_code": check.reason_code,
         "reason_en": check.reason_en,
+        "signer_organization": check.signer_organization,
+        "revocation": check.revocation,
         "ok": check.ok,
     }
 
@@ -47,8 +52,10 @@ def verify_bytes(data: bytes) -> list[dict]:
     from integrations.pdf.verify import PdfUnreadable, verify_pdf
 
     roots = signing_keys.trust_roots() or [signing_keys.placeholder_root()]
+    crls = signing_keys.revocation_lists()
     try:
-        checks = verify_pdf(data, trust_roots=roots, other_certs=signing_keys.other_certs())
+        checks = verify_pdf(data, trust_roots=roots, other_certs=signing_keys.other_certs(), crls=crls,
+                            revocation_mode=settings.get("REVOCATION_MODE") if crls else "soft-fail")
     except PdfUnreadable as exc:
         log.info("signatures of an unreadable PDF: %s", exc.detail)
         if b"/ByteRange" not in data:
@@ -79,9 +86,35 @@ def check_attachments(document: Document) -> None:
 
 
 def update_legal_standing(document: Document) -> str:
-    legal = any(sig.get("ok") for a in document.attachments for sig in (a.signatures or ()))
+    """"legal" when a file carries a valid, trusted signature of someone of the sending agency: a valid
+    signature of another agency's official proves nothing about this document's sender."""
+    legal = any(sig.get("ok") and signs_for_sender(sig, document)
+                for a in document.attachments for sig in (a.signatures or ()))
     document.legal_standing = "legal" if legal else "reference"
     return document.legal_standing
+
+
+# Abbreviations agencies use in names and certificates alike.
+_ABBREVIATIONS = {"ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan", "ldtbxh": "lao dong thuong binh va xa hoi",
+                  "tp": "thanh pho", "tw": "trung uong"}
+
+
+def _agency_key(name: str | None) -> str:
+    words = re.sub(r"[^0-9a-z]+", " ", fold(name)).split()
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
+
+
+def signs_for_sender(sig: dict, document: Document) -> bool:
+    """Whether the signer's certificate names the agency that sent ``document`` (for outgoing and
+    internal documents: this organisation), by identifier code or by name."""
+    if document.direction == "outgoing" or document.source == "internal":
+        code, name = settings.get("ORG_CODE"), settings.get("ORG_NAME")
+    else:
+        code, name = document.sender_org_id, document.sender_org_name
+    if code and code in (sig.get("signer_subject") or ""):
+        return True
+    organization = _agency_key(sig.get("signer_organization"))
+    return bool(organization) and organization == _agency_key(name)
 
 
 def signatures_json(document: Document) -> list[dict]:
@@ -94,6 +127,9 @@ def signatures_json(document: Document) -> list[dict]:
                         "modification": sig.get("modification"), "reason": sig.get("reason"),
                         "reason_code": sig.get("reason_code"), "ok": sig.get("ok"), "field": sig.get("field"),
                         "issuer": sig.get("issuer"), "timestamped": sig.get("timestamped"),
+                        "signer_organization": sig.get("signer_organization"),
+                        "from_sender": signs_for_sender(sig, document),
+                        "revocation": sig.get("revocation", "not_checked"),
                         "attachment": index, "attachment_name": attachment.name})
     return out
 

@@ -169,6 +169,17 @@ def trust_roots() -> list[bytes]:
     return roots
 
 
+def revocation_lists() -> list[bytes]:
+    """DER bytes of the CRLs in ``CRL_DIR`` (the operators keep them fresh); [] when none is configured."""
+    from integrations.pdf.verify import crl_der
+
+    folder = settings.get("CRL_DIR")
+    if not folder:
+        return []
+    files = sorted(p for p in Path(folder).glob("*") if p.suffix.lower() in (".crl", ".der", ".pem"))
+    return [crl_der(p.read_bytes()) for p in files]
+
+
 def other_certs() -> list[bytes]:
     """Intermediates that signatures may not embed (the demo intermediate)."""
     demo = pki_dir() / "intermediate-ca.cert.pem"

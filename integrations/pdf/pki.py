@@ -45,7 +45,10 @@ __all__ = [
     "ensure_pki",
     "load_pki",
     "issue_rogue_cert",
+    "issue_cert",
     "issue_expired_cert",
+    "issue_crls",
+    "is_demo_root",
     "person_subject",
 ]
 
@@ -374,18 +377,44 @@ def load_pki(directory: str | os.PathLike) -> PkiPaths:
     return paths
 
 
+def issue_cert(pki: PkiPaths, person: Person, org_name: str, *, not_before: _dt.datetime,
+               not_after: _dt.datetime) -> IssuedKey:
+    """A signing cert for ``person`` of ``org_name`` (any agency) issued by the PKI's intermediate."""
+    inter_cert, inter_key = _load_cert(pki.intermediate_cert), _load_key(pki.intermediate_key)
+    root_cert = _load_cert(pki.root_cert)
+    k = _new_key()
+    c = _ee_cert(person_subject(person, org_name), k, inter_cert, inter_key, t0=not_before, t1=not_after,
+                 ekus=[DOCUMENT_SIGNING_EKU, ExtendedKeyUsageOID.EMAIL_PROTECTION])
+    return IssuedKey(p12=_p12(person.username, k, c, [inter_cert, root_cert], person.pin), pin=person.pin,
+                     cert_pem=_cert_pem(c), key_pem=_key_pem(k))
+
+
 def issue_expired_cert(pki: PkiPaths, person: Person, org_name: str, *, now: _dt.datetime | None = None,
                        expired_for: _dt.timedelta = _dt.timedelta(days=1)) -> IssuedKey:
     """A cert for ``person`` issued by the real intermediate, with not_valid_after = now - expired_for."""
     t = _now(now)
-    inter_cert, inter_key = _load_cert(pki.intermediate_cert), _load_key(pki.intermediate_key)
-    root_cert = _load_cert(pki.root_cert)
-    k = _new_key()
-    c = _ee_cert(person_subject(person, org_name), k, inter_cert, inter_key,
-                 t0=t - _dt.timedelta(days=730), t1=t - expired_for,
-                 ekus=[DOCUMENT_SIGNING_EKU, ExtendedKeyUsageOID.EMAIL_PROTECTION])
-    return IssuedKey(p12=_p12(person.username, k, c, [inter_cert, root_cert], person.pin), pin=person.pin,
-                     cert_pem=_cert_pem(c), key_pem=_key_pem(k))
+    return issue_cert(pki, person, org_name, not_before=t - _dt.timedelta(days=730), not_after=t - expired_for)
+
+
+def issue_crls(pki: PkiPaths, revoked_pems: Sequence[bytes] = (), *, now: _dt.datetime | None = None) -> dict[str, bytes]:
+    """Revocation lists (DER) of the PKI: the root's (revoking nothing) and the intermediate's,
+    revoking the certificates in ``revoked_pems``. Keyed by file name, e.g. for a CRL folder."""
+    t = _now(now)
+    out = {}
+    for name, cert_path, key_path, revoked in (("root-ca.crl", pki.root_cert, pki.root_key, ()),
+                                               ("intermediate-ca.crl", pki.intermediate_cert, pki.intermediate_key,
+                                                revoked_pems)):
+        issuer = _load_cert(cert_path)
+        builder = (x509.CertificateRevocationListBuilder().issuer_name(issuer.subject)
+                   .last_update(t - _dt.timedelta(hours=1)).next_update(t + _dt.timedelta(days=7)))
+        for pem_bytes in revoked:
+            cert = x509.load_pem_x509_certificate(pem_bytes)
+            builder = builder.add_revoked_certificate(
+                x509.RevokedCertificateBuilder().serial_number(cert.serial_number)
+                .revocation_date(t - _dt.timedelta(minutes=30)).build())
+        crl = builder.sign(_load_key(key_path), hashes.SHA256())
+        out[name] = crl.public_bytes(serialization.Encoding.DER)
+    return out
 
 
 def issue_rogue_cert(person: Person, org_name: str, *, now: _dt.datetime | None = None) -> IssuedKey:

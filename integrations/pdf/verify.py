@@ -20,6 +20,7 @@ import logging
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Sequence
 
+from asn1crypto import pem
 from asn1crypto import x509 as ax509
 from pyhanko.keys import load_certs_from_pemder_data
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -94,6 +95,10 @@ class SignatureCheck:
     ok: bool
     summary: str | None = None  # pyHanko's one-line summary
     detail: str | None = None  # technical detail for logs (diff message, indic, exception) – not for users
+    # The signer certificate's organisation (O): who the signer signs for, to compare with the sender.
+    signer_organization: str | None = None
+    # Whether revocation was checked against CRLs ("checked") or could not be ("not_checked": no CRLs).
+    revocation: str = "not_checked"
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -121,12 +126,27 @@ def load_certs(items: Iterable[Any] | None) -> list[ax509.Certificate]:
     return out
 
 
+def crl_der(data: bytes) -> bytes:
+    """A certificate revocation list as DER, from DER or PEM bytes."""
+    if pem.detect(data):
+        _type, _headers, data = pem.unarmor(data)
+    return data
+
+
 def _cn(name) -> str | None:
     try:
         n = name.native
         return n.get("common_name") or name.human_friendly
     except Exception:  # pragma: no cover
         return None
+
+
+def _organization(name) -> str | None:
+    try:
+        value = name.native.get("organization_name")
+    except Exception:  # pragma: no cover
+        return None
+    return value[0] if isinstance(value, list) else value
 
 
 def _enum_name(v) -> str | None:
@@ -253,7 +273,8 @@ async def async_verify_pdf(pdf_bytes: bytes, *, trust_roots: Sequence[Any], othe
             modification=_enum_name(st.modification_level), coverage=_enum_name(st.coverage),
             docmdp_ok=st.docmdp_ok, timestamped=ts is not None,
             reason_code=code, reason_vi=vi, reason_en=en, ok=bool(st.bottom_line) and code == "ok",
-            summary=summary, detail="; ".join(details) or None,
+            summary=summary, detail="; ".join(details) or None, signer_organization=_organization(cert.subject),
+            revocation="checked" if crls else "not_checked",
         ))
     return results
 

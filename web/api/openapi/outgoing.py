@@ -24,6 +24,12 @@ SCHEMAS = {
         "ok": {"type": "boolean", "description": "intact, valid, trusted and not illegally modified"},
         "field": {"type": "string", "nullable": True}, "issuer": {"type": "string", "nullable": True},
         "timestamped": {"type": "boolean"}, "attachment": {"type": "integer"},
+        "signer_organization": {"type": "string", "nullable": True, "description": "O of the signer certificate"},
+        "from_sender": {"type": "boolean", "description": "the signer belongs to the sending agency (for outgoing "
+                                                          "documents: this organisation); only such a signature "
+                                                          "makes the document legal"},
+        "revocation": {"type": "string", "enum": ["checked", "not_checked"],
+                       "description": "checked against the configured CRLs, or not checked (none configured)"},
         "attachment_name": {"type": "string"}}},
     "Layout": {"type": "object", "description": "positions on an uploaded final PDF (defaults: number and date "
                                                 "under the header of page 1, signature bottom right of the last page)",
