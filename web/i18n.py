@@ -12,7 +12,7 @@ from engine.errors import N_
 from engine.models.documents import Status, Urgency
 from engine.models.org import Role
 from engine.models.processing import LineKind, LineStatus
-from engine.processing import delegations
+from engine.processing import delegations, overview
 from engine.processing.lines import ACTION_LABELS
 
 LANGUAGES = ("vi", "en")
@@ -105,15 +105,15 @@ def unit_name(code: str | None) -> str:
 def _can_supervise() -> bool:
     from flask_login import current_user
 
-    return current_user.is_authenticated and delegations.has_right(current_user, "supervise")
+    return current_user.is_authenticated and overview.scope_of(current_user) is not None
 
 
-def _unread():
+def _unread() -> int:
     from flask_login import current_user
 
-    from engine.notifications.notify import unread
+    from engine.notifications.notify import unread_count
 
-    return unread(current_user) if current_user.is_authenticated else []
+    return unread_count(current_user) if current_user.is_authenticated else 0
 
 
 def error_text(error) -> str:

@@ -92,8 +92,11 @@ def task_form(task_id: str):
 @bp.route("/overview")
 @login_required
 def unit_overview():
-    rows = overview.unit_overview(current_user)
-    return render_template("processing/overview.html", rows=rows, states=overview.STATES)
+    scope = overview.require_supervisor(current_user)
+    own_unit = scope != overview.DEPARTMENT
+    return render_template("processing/overview.html", rows=overview.unit_overview(current_user),
+                           states=overview.STATES, own_unit=own_unit,
+                           people=overview.people_overview(current_user) if own_unit else [])
 
 
 @bp.route("/delegations", methods=["GET", "POST"])

@@ -113,6 +113,12 @@ def extend(spec: dict) -> dict:
             {"type": "object", "properties": {"name": {"type": "string"}, "abbreviation": {"type": "string"},
                                               "head": {"type": "string", "example": "user:tp.ldvl"},
                                               "active": {"type": "boolean"}}}, [_path("code")])},
+        "/notifications/preferences": {
+            "get": _op("Cách nhận thư thông báo của tôi, theo loại", {"200": ok("choices", {"type": "object"})}),
+            "put": _op("Lưu cách nhận thư: {kind: email | digest | off}",
+                       {"200": ok("choices", {"type": "object"}), "422": err("unknown kind or channel")},
+                       {"type": "object", "additionalProperties": {"type": "string",
+                                                                   "enum": ["email", "digest", "off"]}})},
         "/audit": {"get": _op("Nhật ký quản trị tài khoản và đơn vị (quản trị)",
                               {"200": ok("newest first", {"type": "object"}), "403": admin_only},
                               params=[{"name": "target", "in": "query", "schema": {"type": "string"},
