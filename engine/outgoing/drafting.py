@@ -53,8 +53,8 @@ def parse_receiver(ref) -> dict:
     code = code.strip()
     if kind == "unit":
         unit = db.session.get(Unit, code)
-        if unit is None or unit.kind == "department":
-            raise ValueError(f"không có phòng, đơn vị {code}")
+        if unit is None or unit.kind == "department" or not unit.active:
+            raise ValueError(f"không có phòng, đơn vị {code} đang hoạt động")
         return {"ref": f"unit:{unit.code}", "kind": "unit", "code": unit.code, "name": unit.name}
     if kind == "org":
         code = code.upper()

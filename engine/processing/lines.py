@@ -55,8 +55,8 @@ def parse_target(ref) -> tuple[str, Unit | None, User | None]:
     kind, _, value = ref.partition(":")
     if kind == "unit":
         unit = db.session.get(Unit, value)
-        if unit is None or unit.kind == "department":
-            raise ValueError(f"không có phòng, đơn vị {value}")
+        if unit is None or unit.kind == "department" or not unit.active:
+            raise ValueError(f"không có phòng, đơn vị {value} đang hoạt động")
         return "unit", unit, None
     if kind == "user":
         user = db.session.query(User).filter_by(username=value, active=True).one_or_none()
