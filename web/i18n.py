@@ -9,6 +9,7 @@ from flask_babel import gettext
 from engine import clock, history
 from engine.doctypes import type_name
 from engine.errors import N_
+from engine.incoming import signatures
 from engine.models.documents import Status, Urgency
 from engine.models.org import Role
 from engine.models.processing import LineKind, LineStatus
@@ -141,6 +142,8 @@ def init_i18n(app, babel) -> None:
         unread_notifications=_unread,
         late_by=late_by,
         right_label=lambda r: gettext(delegations.RIGHT_LABELS.get(r, r)),
+        legal_standing=signatures.standing,
+        standing_label=lambda code: gettext(signatures.STANDINGS.get(code, code)),
         signature_reason=lambda s: s.get("reason_en") if select_locale() == "en" and s.get("reason_en")
         else s.get("reason"),
         remaining=remaining,
