@@ -35,12 +35,17 @@ def client() -> sessions.Client:
     return sessions.Client(ip=request.remote_addr, user_agent=request.headers.get("User-Agent"))
 
 
-def _end_browser_session(message: str):
+def sign_out_browser() -> None:
+    """Forget the signed-in user in this browser, keeping only the chosen language."""
     lang = session.get("lang")
     logout_user()
     session.clear()
     if lang:
         session["lang"] = lang
+
+
+def _end_browser_session(message: str):
+    sign_out_browser()
     flash(message, "info")
     return redirect(url_for("auth.login", next=request.path))
 
@@ -99,11 +104,7 @@ def login():
 @login_required
 def logout():
     sessions.end_current(sessions.find(session.get(SESSION_KEY), "web"))
-    lang = session.get("lang")
-    logout_user()
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    sign_out_browser()
     flash(gettext("Đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 

@@ -7,7 +7,16 @@ person hears of each event once.
 from __future__ import annotations
 
 from engine.db import db
-from engine.models import Document, HistoryEvent, InboxTask, LineKind, ProcessingLine, User, UserRole
+from engine.models import (
+    Document,
+    HistoryEvent,
+    InboxTask,
+    LineKind,
+    Notification,
+    ProcessingLine,
+    User,
+    UserRole,
+)
 from engine.notifications.notify import describe, document_link, notify, task_link
 from engine.processing import delegations
 
@@ -35,15 +44,22 @@ def task_audience(task: InboxTask) -> list[User]:
     return _holders_of_role(task.role, task.unit_code)
 
 
+def _told_now(document_id: int) -> set[int]:
+    """People already told about ``document_id`` in this transaction (one event, one notice)."""
+    return {n.user_id for n in db.session.new if isinstance(n, Notification) and n.document_id == document_id}
+
+
 def tasks_ready(ctx, rows: list[InboxTask]) -> int:
-    """Tell people about newly ready tasks (not the person whose own action created them)."""
+    """Tell people about newly ready tasks: not the person whose own action created them, nor anyone
+    this same change already told about the document (e.g. a reply abandoned: the holder's task is back)."""
     sent = 0
     for task in rows:
         kind = TASK_KINDS.get(task.name, "assigned")
         if kind is None:
             continue
         document = task.document
-        audience = [u for u in task_audience(task) if ctx.actor is None or u.id != ctx.actor.id]
+        skip = _told_now(document.id) | ({ctx.actor.id} if ctx.actor is not None else set())
+        audience = [u for u in task_audience(task) if u.id not in skip]
         if not audience:
             continue
         title = document.number_notation or document.subject[:80]

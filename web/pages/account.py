@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 
 from engine.errors import DomainError
 from engine.people import accounts, sessions
-from web.auth import SESSION_KEY
+from web.auth import SESSION_KEY, sign_out_browser
 from web.i18n import error_text
 from web.pages.common import act
 
@@ -60,10 +60,6 @@ def end_session(session_id: int):
 @login_required
 def sign_out_everywhere():
     accounts.sign_out_everywhere(current_user)
-    lang = session.get("lang")
-    logout_user()
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    sign_out_browser()
     flash(gettext("Đã đăng xuất khỏi mọi nơi."), "info")
     return redirect(url_for("auth.login"))
