@@ -5,7 +5,7 @@ from __future__ import annotations
 import flask_babel
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext, lazy_gettext
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from engine.db import db
 from engine.errors import DomainError
@@ -47,7 +47,7 @@ def sign_out_browser() -> None:
 def _end_browser_session(message: str):
     sign_out_browser()
     flash(message, "info")
-    return redirect(url_for("auth.login", next=request.path))
+    return redirect(url_for("auth.login", next=request.path if request.endpoint != "auth.login" else None))
 
 
 def init_sessions(app) -> None:
@@ -64,14 +64,14 @@ def init_sessions(app) -> None:
         if not sessions.keep_alive(row):
             return _end_browser_session(
                 gettext("Phiên làm việc đã hết hạn sau 30 phút không thao tác. Vui lòng đăng nhập lại."))
-        session.permanent = True
         if row.user.must_change_password and request.endpoint not in OPEN_WITH_ONE_TIME_PASSWORD:
             return redirect(url_for("account.change_password"))
         return None
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
+    if (target and target.startswith("/") and not target.startswith("//")
+            and not target.startswith((url_for("auth.login"), url_for("auth.logout")))):
         return target
     return url_for("processing.inbox")
 
@@ -96,6 +96,8 @@ def login():
             flash(gettext("Đây là mật khẩu dùng một lần: hãy đặt mật khẩu của riêng bạn để bắt đầu làm việc."),
                   "info")
             return redirect(url_for("account.change_password"))
+        return redirect(_safe_next(request.args.get("next")))
+    if current_user.is_authenticated:  # already signed in, e.g. the sign-in page open in a second tab
         return redirect(_safe_next(request.args.get("next")))
     return render_template("login.html", username="")
 
