@@ -124,6 +124,14 @@ def extend(spec: dict) -> dict:
                               params=[{"name": "target", "in": "query", "schema": {"type": "string"},
                                        "example": "user:cv.ldvl"}])},
     })
+    overview = spec["paths"]["/overview"]["get"]
+    overview["summary"] += "; lãnh đạo phòng, đơn vị: đơn vị mình và từng người"
+    overview["parameters"] = [{"name": "unit", "in": "query", "schema": {"type": "string"},
+                               "description": "leaders: a unit whose people to list as well"}]
+    overview["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["people"] = {
+        "type": "array", "description": "per person of the unit head's unit (or of ?unit=)",
+        "items": {"type": "object", "properties": {k: {"type": "integer"} for k in
+                                                   ("waiting", "in_progress", "overdue", "due_this_week")}}}
     spec["paths"]["/session"]["delete"] = _op("Đăng xuất (mã truy cập này hết hiệu lực)",
                                               {"204": {"description": "signed out"}})
     return spec
