@@ -1,5 +1,6 @@
 """Pages people use, one blueprint per part of the work."""
 from web.pages import (
+    account,
     admin,
     documents,
     incoming,
@@ -9,4 +10,5 @@ from web.pages import (
     processing,
 )
 
-BLUEPRINTS = (documents.bp, incoming.bp, processing.bp, outgoing.bp, people.bp, notifications.bp, admin.bp)
+BLUEPRINTS = (documents.bp, incoming.bp, processing.bp, outgoing.bp, people.bp, notifications.bp, admin.bp,
+              account.bp)
