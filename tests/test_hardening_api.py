@@ -4,7 +4,7 @@ from __future__ import annotations
 from engine import clock
 from engine.db import db
 from engine.models import Role, User, UserRole
-from engine.people.accounts import hash_password
+from engine.people.passwords import hash_password
 from tests.conftest import DEMO_PASSWORD
 
 

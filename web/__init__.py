@@ -59,7 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.exempt(api)  # the API authenticates with bearer tokens, not cookies
     errors.register(app)
     init_security(app)
-    auth.init_idle_timeout(app)
+    auth.init_sessions(app)
 
     from web.cli import register_cli
 

@@ -9,12 +9,12 @@ from flask_babel import gettext
 from engine import clock, history
 from engine.doctypes import type_name
 from engine.errors import N_
-from engine.incoming.signatures import signs_for_sender
+from engine.incoming import signatures
 from engine.models.documents import Status, Urgency
 from engine.models.org import Role
 from engine.models.processing import LineKind, LineStatus
 from engine.outgoing.signing_keys import demo_keys_in_use
-from engine.processing import delegations
+from engine.processing import delegations, overview
 from engine.processing.lines import ACTION_LABELS
 
 LANGUAGES = ("vi", "en")
@@ -33,7 +33,6 @@ DIAGRAM_TEXT = (
     N_("Ban hành và gửi văn bản đi"),
     N_("Chờ lãnh đạo phân công"),
 )
-RIGHT_LABELS = delegations.LABELS
 
 
 def select_locale() -> str:
@@ -108,15 +107,15 @@ def unit_name(code: str | None) -> str:
 def _can_supervise() -> bool:
     from flask_login import current_user
 
-    return current_user.is_authenticated and delegations.has_right(current_user, "supervise")
+    return current_user.is_authenticated and overview.scope_of(current_user) is not None
 
 
-def _unread():
+def _unread() -> int:
     from flask_login import current_user
 
-    from engine.notifications.notify import unread
+    from engine.notifications.notify import unread_count
 
-    return unread(current_user) if current_user.is_authenticated else []
+    return unread_count(current_user) if current_user.is_authenticated else 0
 
 
 def error_text(error) -> str:
@@ -142,10 +141,12 @@ def init_i18n(app, babel) -> None:
         unit_name=unit_name,
         can_supervise=_can_supervise,
         demo_keys=demo_keys_in_use,
-        signs_for_sender=signs_for_sender,
+        signs_for_sender=signatures.signs_for_sender,
         unread_notifications=_unread,
         late_by=late_by,
-        right_label=lambda r: gettext(RIGHT_LABELS.get(r, r)),
+        right_label=lambda r: gettext(delegations.RIGHT_LABELS.get(r, r)),
+        legal_standing=signatures.standing,
+        standing_label=lambda code: gettext(signatures.STANDINGS.get(code, code)),
         signature_reason=lambda s: s.get("reason_en") if select_locale() == "en" and s.get("reason_en")
         else s.get("reason"),
         remaining=remaining,

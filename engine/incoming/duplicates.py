@@ -12,13 +12,15 @@ from sqlalchemy import or_
 
 from engine import settings
 from engine.db import db
+from engine.errors import N_
 from engine.models import Attachment, Document
 from engine.text import fold, similarity
+from engine.validation import parse_id
 
 REASONS = {
-    "same_identity": "Cùng cơ quan gửi, số/ký hiệu và ngày ban hành",
-    "same_file": "Cùng tệp đính kèm (mã băm SHA-256 trùng nhau)",
-    "similar_subject": "Cùng cơ quan gửi và ngày ban hành, trích yếu gần như giống hệt",
+    "same_identity": N_("Cùng cơ quan gửi, số/ký hiệu và ngày ban hành"),
+    "same_file": N_("Cùng tệp đính kèm (mã băm SHA-256 trùng nhau)"),
+    "similar_subject": N_("Cùng cơ quan gửi và ngày ban hành, trích yếu gần như giống hệt"),
 }
 
 
@@ -70,6 +72,19 @@ def find(document: Document) -> list[Match]:
             if _same_sender(doc, document) and similarity(doc.subject, document.subject) >= threshold:
                 add(doc, "similar_subject")
     return list(found.values())
+
+
+def registered_by_reference(value) -> Document | None:
+    """A registered incoming document named by its id or by its register number (``12/2026``)."""
+    text = str(value or "").strip()
+    number, slash, year = text.partition("/")
+    if slash:
+        number, year = parse_id(number), parse_id(year)
+        if number is None or year is None:
+            return None
+        return _registered().filter(Document.incoming_number == number, Document.register_year == year).one_or_none()
+    document_id = parse_id(value)
+    return _registered().filter(Document.id == document_id).one_or_none() if document_id else None
 
 
 def _same_sender(a: Document, b: Document) -> bool:

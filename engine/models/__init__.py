@@ -8,12 +8,14 @@ from engine.models.documents import (  # noqa: F401
     RegisterCounter,
 )
 from engine.models.operations import Outage  # noqa: F401
-from engine.models.org import ApiToken, Role, Throttle, Unit, User, UserRole  # noqa: F401
+from engine.models.org import Role, Throttle, Unit, User, UserRole  # noqa: F401
+from engine.models.people import AuditEvent, UserSession  # noqa: F401
 from engine.models.processing import (  # noqa: F401,E402
     Delegation,
     LineKind,
     LineStatus,
     Notification,
+    NotificationPreference,
     OutboxMessage,
     ProcessingLine,
 )

@@ -13,8 +13,8 @@ from engine.tx import transaction
 from engine.validation import Fields
 
 RIGHTS = ("route", "supervise", "issue", "sign")
-LABELS = {"route": N_("Phân công xử lý văn bản"), "supervise": N_("Giám sát, đôn đốc"),
-          "issue": N_("Cho phép phát hành"), "sign": N_("Ký số văn bản phát hành")}
+RIGHT_LABELS = {"route": N_("Phân công xử lý văn bản"), "supervise": N_("Giám sát, đôn đốc"),
+                "issue": N_("Cho phép phát hành"), "sign": N_("Ký số văn bản phát hành")}
 # Which user tasks each right covers (the task's BPMN id). Permitting issue is not signing.
 RIGHT_TASKS = {"route": ("route",), "sign": ("sign",), "issue": ("issue",), "supervise": ()}
 MAX_DAYS = 90  # a delegation covers an absence, not a post: longer needs a new decision
@@ -30,6 +30,14 @@ def in_force(delegate: User, on: date | None = None):
     on = on or clock.today()
     return (db.session.query(Delegation)
             .filter(Delegation.delegate_id == delegate.id, Delegation.revoked_at.is_(None),
+                    Delegation.starts_on <= on, Delegation.ends_on >= on).all())
+
+
+def delegates_of(delegator: User, on: date | None = None):
+    """Delegations from ``delegator`` in force on ``on`` (today by default)."""
+    on = on or clock.today()
+    return (db.session.query(Delegation)
+            .filter(Delegation.delegator_id == delegator.id, Delegation.revoked_at.is_(None),
                     Delegation.starts_on <= on, Delegation.ends_on >= on).all())
 
 
@@ -58,7 +66,7 @@ def create(leader: User, data: dict) -> Delegation:
     ends_on = f.day("ends_on", required=True)
     rights = data.get("rights") if isinstance(data, dict) else None
     if not isinstance(rights, list) or not rights or any(r not in RIGHTS for r in rights):
-        f.errors["rights"] = "Chọn ít nhất một quyền: " + ", ".join(LABELS[r] for r in RIGHTS)
+        f.errors["rights"] = "Chọn ít nhất một quyền: " + ", ".join(RIGHT_LABELS[r].lower() for r in RIGHTS)
     delegate = None
     if delegate_ref:
         delegate = db.session.query(User).filter_by(username=delegate_ref.removeprefix("user:"),
@@ -72,7 +80,7 @@ def create(leader: User, data: dict) -> Delegation:
     elif starts_on and ends_on and (ends_on - starts_on).days + 1 > MAX_DAYS:
         f.errors["ends_on"] = f"Một lần ủy quyền tối đa {MAX_DAYS} ngày."
     if delegate is not None and not f.errors.get("rights"):
-        refused = [LABELS[r] for r in rights if not may_receive(delegate, r)]
+        refused = [RIGHT_LABELS[r] for r in rights if not may_receive(delegate, r)]
         if refused:
             f.errors["delegate"] = ("Người này không được nhận quyền: " + ", ".join(refused)
                                     + ". Ký số chỉ ủy quyền cho lãnh đạo Sở; cho phép phát hành chỉ cho văn thư "
@@ -80,7 +88,7 @@ def create(leader: User, data: dict) -> Delegation:
     if not f.errors:
         taken = _overlapping(leader, set(rights), starts_on, ends_on)
         if taken:
-            f.errors["rights"] = "Đã ủy quyền trong khoảng thời gian này: " + ", ".join(LABELS[r] for r in taken)
+            f.errors["rights"] = "Đã ủy quyền trong khoảng thời gian này: " + ", ".join(RIGHT_LABELS[r] for r in taken)
     f.raise_if_errors()
     with transaction():
         delegation = Delegation(delegator_id=leader.id, delegate_id=delegate.id, starts_on=starts_on,

@@ -18,6 +18,8 @@ class Diagram:
         self.lanes = lanes  # lane name -> (x, y, w, h)
         self.elements: list[tuple] = []  # (lane, tag, id, name, inner, attrs, bounds)
         self.flows: dict[str, tuple] = {}
+        self.messages: list[str] = []
+        self._event_definitions: dict[str, str] = {}  # event id -> definition XML (after incoming/outgoing)
 
     def add(self, lane, tag, eid, name, bounds, inner="", attrs=""):
         self.elements.append((lane, tag, eid, name, inner, attrs, bounds))
@@ -44,6 +46,23 @@ class Diagram:
                 f"id={quoteattr(operator_id)} resultVariable={quoteattr(result_variable)}>\n          <spiffworkflow:parameters>\n"
                 f"{rows}\n          </spiffworkflow:parameters>\n        </spiffworkflow:serviceTaskOperator>\n"
                 "      </bpmn:extensionElements>\n")
+
+    def message_catch(self, lane, eid, name, message, variable, bounds):
+        """An intermediate event waiting for ``message``; its payload lands in ``variable``."""
+        if message not in self.messages:
+            self.messages.append(message)
+        self.add(lane, "intermediateCatchEvent", eid, name, bounds)
+        self._event_definitions[eid] = (
+            f'      <bpmn:messageEventDefinition id="MessageDef_{eid}" messageRef="Message_{message}">\n'
+            "        <bpmn:extensionElements>\n"
+            f"          <spiffworkflow:messageVariable>{variable}</spiffworkflow:messageVariable>\n"
+            "        </bpmn:extensionElements>\n      </bpmn:messageEventDefinition>\n")
+
+    def timer_catch(self, lane, eid, name, expression, bounds):
+        self.add(lane, "intermediateCatchEvent", eid, name, bounds)
+        self._event_definitions[eid] = (f'      <bpmn:timerEventDefinition id="TimerDef_{eid}">\n'
+                                        f'        <bpmn:timeDate xsi:type="bpmn:tFormalExpression">{escape(expression)}'
+                                        "</bpmn:timeDate>\n      </bpmn:timerEventDefinition>\n")
 
     def boundary_timer(self, lane, eid, name, attached, kind, expression, bounds):
         timer = (f'      <bpmn:timerEventDefinition id="TimerDef_{eid}">\n'
@@ -93,7 +112,9 @@ class Diagram:
         body = []
         for _, tag, eid, name, inner, attrs, _ in self.elements:
             io = self._io(eid)
-            body.append(f"    <bpmn:{tag} id=\"{eid}\" name={quoteattr(name)}{attrs}>\n{inner}{io}\n    </bpmn:{tag}>")
+            definition = self._event_definitions.get(eid, "")
+            body.append(f"    <bpmn:{tag} id=\"{eid}\" name={quoteattr(name)}{attrs}>\n{inner}{io}\n{definition}"
+                        f"    </bpmn:{tag}>")
         for fid, (src, tgt, name, cond, _) in self.flows.items():
             n = f" name={quoteattr(name)}" if name else ""
             if cond:
@@ -119,6 +140,7 @@ class Diagram:
         for fid, (_, _, _, _, points) in self.flows.items():
             wp = "".join(f'<di:waypoint x="{px}" y="{py}" />' for px, py in points)
             shapes.append(f'      <bpmndi:BPMNEdge id="{fid}_di" bpmnElement="{fid}">{wp}</bpmndi:BPMNEdge>')
+        messages = "".join(f'  <bpmn:message id="Message_{m}" name="{m}" />\n' for m in self.messages)
         return f'''<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
                   xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
@@ -127,7 +149,7 @@ class Diagram:
                   xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
                   xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
                   id="Definitions_{pid}" targetNamespace="http://qoffice.local/bpmn">
-  <bpmn:collaboration id="Collaboration_{pid}">
+{messages}  <bpmn:collaboration id="Collaboration_{pid}">
     <bpmn:participant id="Participant_{pid}" name={quoteattr(self.name)} processRef="{pid}" />
   </bpmn:collaboration>
   <bpmn:process id="{pid}" name={quoteattr(self.name)} isExecutable="true">

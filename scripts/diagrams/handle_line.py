@@ -2,7 +2,7 @@
 from bpmnkit import Diagram
 
 d = Diagram("handle_line", "Xử lý văn bản đến (một dòng xử lý)",
-            {"UnitHead": (130, 60, 1470, 360), "Specialist": (130, 420, 1470, 580)})
+            {"UnitHead": (130, 60, 1850, 360), "Specialist": (130, 420, 1850, 580)})
 op, props = d.operator, d.props
 U, S = "UnitHead", "Specialist"
 
@@ -31,9 +31,22 @@ d.add(S, "serviceTask", "record_forward", "Chuyển cán bộ khác xử lý", (
       inner=op("line/forward", "forwarded", line_id=("int", "line_id"), to=("str", "holder"), note=("str", "note")))
 d.add(S, "serviceTask", "start_reply", "Tạo dự thảo văn bản trả lời", (1180, 540, 120, 80),
       inner=op("document/start_reply", "reply", line_id=("int", "line_id"), note=("str", "note")))
-d.add(S, "serviceTask", "finish_process", "Kết thúc xử lý chủ trì", (1360, 540, 120, 80),
+# A reply keeps the line open until the reply is issued, or abandoned (back to the holder).
+d.add(S, "eventBasedGateway", "wait_reply", "Chờ văn bản trả lời", (1360, 555, 50, 50))
+d.message_catch(S, "reply_issued", "Văn bản trả lời đã ban hành", "reply_issued", "reply_outcome",
+                (1502, 562, 36, 36))
+d.message_catch(S, "reply_abandoned", "Dự thảo trả lời không được ban hành", "reply_abandoned", "reply_outcome",
+                (1367, 672, 36, 36))
+d.add(S, "serviceTask", "record_reply_abandoned", "Văn bản trở lại người chủ trì", (1450, 660, 120, 60),
+      inner=op("line/reply_abandoned", "abandoned", line_id=("int", "line_id"),
+               reason=("str", "reply_outcome['reason']")))
+d.timer_catch(S, "reply_overdue", "Quá hạn (mỗi sáng làm việc)", "next_check(due)", (1367, 462, 36, 36))
+d.add(S, "serviceTask", "escalate_reply", "Báo quá hạn: văn bản trả lời", (1450, 450, 120, 60),
+      inner=op("escalation/reply_overdue", "reply_escalation", line_id=("int", "line_id"),
+               audience=("list", "['unit_head', 'leaders']")))
+d.add(S, "serviceTask", "finish_process", "Kết thúc xử lý chủ trì", (1740, 540, 120, 80),
       inner=op("line/finish", "finished", line_id=("int", "line_id"), result=("str", "action"), note=("str", "note")))
-d.add(S, "endEvent", "process_end", "Đã xử lý", (1522, 562, 36, 36))
+d.add(S, "endEvent", "process_end", "Đã xử lý", (1902, 562, 36, 36))
 d.add(S, "userTask", "contribute", "Góp ý kiến phối hợp", (900, 780, 120, 80),
       inner=props(assignee="'user:' + holder", due="due"))
 d.escalation(S, "contribute", "góp ý phối hợp", ["assignee", "unit_head", "leaders"], x=900, y=780)
@@ -60,10 +73,19 @@ d.flow("Flow_action_forward", "action_gateway", "record_forward", [(1095, 555), 
 d.flow("Flow_forward_back", "record_forward", "process", [(1210, 440), (1210, 430), (960, 430), (960, 540)])
 d.flow("Flow_action_reply", "action_gateway", "start_reply", [(1120, 580), (1180, 580)], "Trả lời",
        "action == 'reply'")
-d.flow("Flow_action_finish", "action_gateway", "finish_process", [(1095, 605), (1095, 640), (1420, 640), (1420, 620)],
+d.flow("Flow_action_finish", "action_gateway", "finish_process", [(1095, 605), (1095, 640), (1800, 640), (1800, 620)],
        "Lưu / báo cáo")
-d.flow("Flow_reply_finish", "start_reply", "finish_process", [(1300, 580), (1360, 580)])
-d.flow("Flow_finish_end", "finish_process", "process_end", [(1480, 580), (1522, 580)])
+d.flow("Flow_reply_wait", "start_reply", "wait_reply", [(1300, 580), (1360, 580)])
+d.flow("Flow_wait_issued", "wait_reply", "reply_issued", [(1410, 580), (1502, 580)])
+d.flow("Flow_issued_finish", "reply_issued", "finish_process", [(1538, 580), (1740, 580)])
+d.flow("Flow_wait_abandoned", "wait_reply", "reply_abandoned", [(1385, 605), (1385, 672)])
+d.flow("Flow_abandoned_record", "reply_abandoned", "record_reply_abandoned", [(1403, 690), (1450, 690)])
+d.flow("Flow_abandoned_process", "record_reply_abandoned", "process",
+       [(1510, 720), (1510, 745), (1135, 745), (1135, 610), (1020, 610)])
+d.flow("Flow_wait_overdue", "wait_reply", "reply_overdue", [(1385, 555), (1385, 498)])
+d.flow("Flow_overdue_escalate", "reply_overdue", "escalate_reply", [(1403, 480), (1450, 480)])
+d.flow("Flow_escalated_wait", "escalate_reply", "wait_reply", [(1570, 480), (1600, 480), (1600, 530), (1397, 567)])
+d.flow("Flow_finish_end", "finish_process", "process_end", [(1860, 580), (1902, 580)])
 d.flow("Flow_contribute_finish", "contribute", "finish_contribution", [(1020, 820), (1100, 820)])
 d.flow("Flow_contribute_end", "finish_contribution", "contribute_end", [(1220, 820), (1262, 820)])
 

@@ -2,7 +2,18 @@
 
 Importing the route modules registers their views on the ``api`` blueprint of web/api/base.py.
 """
-from web.api import admin, documents, incoming, notifications, operations, outgoing, processing, records, session  # noqa: F401
+from web.api import (  # noqa: F401
+    admin,
+    documents,
+    incoming,
+    notifications,
+    operations,
+    outgoing,
+    people,
+    processing,
+    records,
+    session,
+)
 from web.api.base import api
 
 __all__ = ["api"]

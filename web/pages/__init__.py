@@ -1,5 +1,5 @@
 """Pages people use, one blueprint per part of the work."""
-from web.pages import admin, documents, incoming, notifications, operations, outgoing, people, processing
+from web.pages import account, admin, documents, incoming, notifications, operations, outgoing, people, processing
 
 BLUEPRINTS = (documents.bp, incoming.bp, processing.bp, outgoing.bp, people.bp, notifications.bp, admin.bp,
-              operations.bp)
+              account.bp, operations.bp)

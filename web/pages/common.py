@@ -59,7 +59,8 @@ def leaders():
 
 
 def units():
-    return db.session.query(Unit).filter(Unit.kind != "department").order_by(Unit.position).all()
+    return (db.session.query(Unit).filter(Unit.kind != "department", Unit.active.is_(True))
+            .order_by(Unit.position).all())
 
 
 def people():

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from engine import documents
 from engine.models.documents import Status
-from engine.processing import delegations, lines, tasks
+from engine.processing import lines, overview, tasks
 from engine.validation import parse_page
 from web.downloads import attachment_response
 from web.pages.common import actionable
@@ -46,7 +46,7 @@ def document(document_id: int):
                            duplicate_of=documents.visible_or_none(current_user, doc.duplicate_of_id),
                            in_reply_to=documents.visible_or_none(current_user, doc.in_reply_to_id),
                            replies=documents.replies(current_user, doc),
-                           can_urge=delegations.has_right(current_user, "supervise"))
+                           can_urge=overview.can_urge(current_user, doc))
 
 
 @bp.route("/documents/<int:document_id>/attachments/<int:index>")
