@@ -15,12 +15,13 @@ import logging
 from engine import clock, history, settings
 from engine.db import db
 from engine.deadlines.escalation import audience_users
-from engine.errors import DomainError
+from engine.errors import N_, Conflict, DomainError, Forbidden, NotFound
 from engine.interconnection import packages
-from engine.models import Delivery, Document, OutboxMessage
+from engine.models import Delivery, Document, OutboxMessage, Role, User
 from engine.models.interconnection import DeliveryState
 from engine.notifications.notify import notify
 from engine.outbox import backoff, claim, due_ids, release_stale_claims, settle
+from engine.tx import transaction
 from integrations import edxml
 from integrations.axis import Axis, AxisError, FolderAxis, HttpAxis
 
@@ -138,9 +139,18 @@ def deliver_pending(axis: Axis | None = None, limit: int = 100) -> dict:
     return result
 
 
-def retry_now(message: OutboxMessage) -> None:
-    """Put a failed or waiting row back at the head of the queue (the clerk's "gửi lại")."""
-    message.status, message.next_attempt_at = "pending", clock.now()
-    delivery = _delivery(message)
-    if delivery is not None and delivery.state == DeliveryState.FAILED:
-        delivery.state = DeliveryState.QUEUED
+def retry(user: User, message_pk: int) -> OutboxMessage:
+    """Put a failed or waiting package back at the head of the queue (the clerk's "gửi lại ngay")."""
+    if not user.has_role(Role.CLERK):
+        raise Forbidden(N_("Chỉ văn thư được gửi lại gói tin."))
+    with transaction():
+        message = db.session.get(OutboxMessage, message_pk)
+        if message is None or message.kind not in KINDS:
+            raise NotFound(N_("Không tìm thấy gói tin."))
+        if message.status not in ("pending", "failed"):
+            raise Conflict(N_("Gói tin này đã gửi hoặc đang được gửi."))
+        message.status, message.next_attempt_at = "pending", clock.now()
+        delivery = _delivery(message)
+        if delivery is not None and delivery.state == DeliveryState.FAILED:
+            delivery.state = DeliveryState.QUEUED
+    return message

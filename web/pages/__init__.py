@@ -3,10 +3,12 @@ from web.pages import (
     admin,
     documents,
     incoming,
+    interconnection,
     notifications,
     outgoing,
     people,
     processing,
 )
 
-BLUEPRINTS = (documents.bp, incoming.bp, processing.bp, outgoing.bp, people.bp, notifications.bp, admin.bp)
+BLUEPRINTS = (documents.bp, incoming.bp, processing.bp, outgoing.bp, people.bp, notifications.bp, admin.bp,
+              interconnection.bp)
