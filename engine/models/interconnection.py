@@ -51,7 +51,8 @@ class Delivery(db.Model):
     recall_state: Mapped[str | None] = mapped_column(String(20))  # requested | accepted | rejected
 
     document: Mapped[Document] = relationship()
-    statuses: Mapped[list["DeliveryStatus"]] = relationship(order_by="DeliveryStatus.id", lazy="selectin",
+    statuses: Mapped[list["DeliveryStatus"]] = relationship(order_by="(DeliveryStatus.at, DeliveryStatus.id)",
+                                                            lazy="selectin",
                                                             back_populates="delivery")
 
 

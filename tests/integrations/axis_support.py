@@ -1,6 +1,7 @@
 """The stand-in axis served over real HTTP on loopback, for tests that exchange packages."""
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 
@@ -39,3 +40,6 @@ class StandInAxis:
             self.server.shutdown()
             self.thread.join(timeout=10)
             self.server = None
+
+
+logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request of the stand-in is noise here
