@@ -40,6 +40,21 @@ def create_app(config: dict | None = None) -> Flask:
     root = Path(app.config["AXIS_STANDIN_DIR"])
     (root / "messages").mkdir(parents=True, exist_ok=True)
 
+    # (sender, idempotency key, receiver) → message id, and the ids waiting per receiver, kept in memory
+    # and rebuilt from the folder at start.
+    sent_keys: dict[tuple[str, str, str], str] = {}
+    waiting_for: dict[str, dict[str, dict]] = {}
+
+    def remember(meta: dict) -> None:
+        sent_keys[(meta["from"], meta["key"], meta["to"])] = meta["id"]
+        if meta["status"] != "DONE":
+            waiting_for.setdefault(meta["to"], {})[meta["id"]] = meta
+        else:
+            waiting_for.get(meta["to"], {}).pop(meta["id"], None)
+
+    for existing_meta in (root / "messages").glob("*.json"):
+        remember(json.loads(existing_meta.read_text(encoding="utf-8")))
+
     def meta_path(message_id: str) -> Path:
         try:
             uuid.UUID(message_id)
@@ -81,9 +96,8 @@ def create_app(config: dict | None = None) -> Flask:
         key = request.headers.get("Idempotency-Key", "") or uuid.uuid4().hex
         ids = []
         with _lock:
-            existing = {(m["from"], m["key"], m["to"]): m["id"] for m in map(load, (root / "messages").glob("*.json"))}
             for receiver in receivers:
-                known = existing.get((g.organ, key, receiver))
+                known = sent_keys.get((g.organ, key, receiver))
                 if known:  # the sender retried after a lost answer
                     ids.append(known)
                     continue
@@ -92,15 +106,14 @@ def create_app(config: dict | None = None) -> Flask:
                 meta = {"id": message_id, "from": g.organ, "to": receiver, "type": kind, "key": key,
                         "created": datetime.now(timezone.utc).isoformat(), "status": "INITIAL"}
                 meta_path(message_id).write_text(json.dumps(meta), encoding="utf-8")
+                remember(meta)
                 ids.append(message_id)
         return jsonify({"id": ids[0], "ids": ids}), 201
 
     @app.get("/packages")
     def waiting():
         with _lock:
-            items = [m for m in map(load, (root / "messages").glob("*.json"))
-                     if m["to"] == g.organ and m["status"] != "DONE"]
-        items.sort(key=lambda m: m["created"])
+            items = sorted(waiting_for.get(g.organ, {}).values(), key=lambda m: m["created"])
         return jsonify({"items": [{k: m[k] for k in ("id", "from", "to", "type", "created", "status")}
                                   for m in items]})
 
@@ -129,6 +142,7 @@ def create_app(config: dict | None = None) -> Flask:
             meta = own(message_id)
             meta["status"] = status
             meta_path(message_id).write_text(json.dumps(meta), encoding="utf-8")
+            remember(meta)
         return "", 204
 
     @app.errorhandler(404)

@@ -242,7 +242,7 @@ def _business(root, problems: list[str]) -> Business:
 
 
 def _decode(text: str, name: str, limit: int) -> bytes:
-    compact = re.sub(r"\s+", "", text or "")
+    compact = "".join((text or "").split())  # base64 wrapped in lines, as most producers write it
     if len(compact) * 3 // 4 > limit + 3:
         raise PackageError(f"Tệp {name} vượt quá dung lượng cho phép ({limit // (1024 * 1024)} MB).", too_large=True)
     try:
