@@ -72,6 +72,22 @@ def claim(message_pk: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
+def claim_many(message_pks: list[int], now: datetime) -> list[int]:
+    """Atomically take the still-pending rows among ``message_pks`` in one statement; returns their ids
+    (UPDATE … RETURNING: SQLite 3.35+ and PostgreSQL say which rows this worker got)."""
+    if not message_pks:
+        return []
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_pks), OutboxMessage.status == "pending")
+        .values(status="sending", next_attempt_at=now + CLAIM_FOR)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False))
+    claimed = sorted(row[0] for row in result)
+    db.session.commit()
+    return claimed
+
+
 def settle(message_pk: int, then=None, **values) -> bool:
     """Write the outcome of a claimed row; only the claimant (status still "sending") may. ``then()``
     runs in the same transaction when the row was settled (domain rows that follow the outcome)."""

@@ -213,3 +213,38 @@ def test_openapi_documents_the_interconnection(client):
                  "/documents/{id}/recall", "/agencies"):
         assert path in spec["paths"], path
     assert json.dumps(spec).count("bad_package") >= 1
+
+
+def test_leaders_see_what_other_agencies_have_not_received_or_accepted(app, client):
+    from datetime import timedelta
+
+    from engine.interconnection import tracking
+    from engine.interconnection.outbound import record_status
+    from engine.models import Delivery, User
+    from engine.tx import transaction
+    from tests.test_web_auth import login
+
+    now = clock.now()
+    with transaction():
+        doc = Document(direction="outgoing", status="sent", doc_type="CV", subject="V/v báo cáo chậm", number="09",
+                       notation="SLĐTBXH-VP", created_at=now)
+        db.session.add(doc)
+        db.session.flush()
+        rows = {}
+        for code, agency, sent in (("000.00.02.H47", "Sở Nội vụ", 6), ("000.00.03.H47", "Sở Tài chính", 6),
+                                   ("000.00.04.H47", "Sở Kế hoạch và Đầu tư", 6), (UBND, "UBND tỉnh", 0)):
+            rows[code] = Delivery(document_id=doc.id, agency_code=code, agency_name=agency, edxml_document_id="x",
+                                  state="sent", queued_at=now, sent_at=now - timedelta(days=sent))
+            db.session.add(rows[code])
+        db.session.flush()
+        record_status(rows["000.00.03.H47"], "01", now, "Đã đến", None, "t1")
+        record_status(rows["000.00.04.H47"], "01", now, "Đã đến", None, "t1")
+        record_status(rows["000.00.04.H47"], "03", now, "Đã tiếp nhận", None, "t2")
+    leader = db.session.query(User).filter_by(username="giamdoc").one()
+    late = {(item.delivery.agency_code, item.missing) for item in tracking.late_deliveries(leader)}
+    assert late == {("000.00.02.H47", "01"), ("000.00.03.H47", "03")}
+    login(client, "giamdoc")
+    page = client.get("/overview").get_data(as_text=True)
+    assert "Sở Nội vụ" in page and "Chưa đến nơi nhận (01)" in page and "Chưa được tiếp nhận (03)" in page
+    login(client, "cv.ldvl")
+    assert "Sở Nội vụ" not in client.get("/overview").get_data(as_text=True)

@@ -20,6 +20,7 @@ from tests import conftest
 from tests.conftest import DEMO_PASSWORD, Api
 from tests.integrations.axis_support import StandInAxis, free_port
 from tests.test_lifecycle_api import complete, route
+from tests.test_web_auth import login
 from tests.test_outgoing_api import create, outgoing_meta, step
 
 A, B = "000.00.15.H47", "000.00.00.H47"
@@ -119,6 +120,9 @@ def test_a_issues_to_b_and_sees_every_status(exchange):
     assert incoming["legal_standing"] == "legal"  # the leader's and the seal's signatures verified at B
     verify = b.api.task("vanthu", incoming["id"], "verify")
     assert verify is not None
+    login(b.api.client, "vanthu")
+    queue = b.api.client.get("/interconnection").get_data(as_text=True)
+    assert "Văn bản điện tử từ trục liên thông" in queue and subject in queue
     assert b.api.complete("vanthu", verify["id"], {"decision": "accept"}).status_code == 200
     assert b.deliver()["sent"] == 2  # 01 arrived, 03 registered
     assert a.poll()["taken"] == 2
@@ -133,6 +137,11 @@ def test_a_issues_to_b_and_sees_every_status(exchange):
     assert codes(a, doc_id) == ["01", "03", "04", "05", "06"]
     (item,) = a.api.get("vanthu", f"/documents/{doc_id}/deliveries").json["items"]
     assert item["statuses"][-1]["description"].startswith("Đã hoàn thành")
+    login(a.api.client, "vanthu")
+    page = a.api.client.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert "Gửi qua trục liên thông" in page and "Ủy ban nhân dân tỉnh Quảng Nam" in page
+    assert "Đã xử lý xong" in page and "Gói tin edXML" in page and "Thu hồi văn bản" in page
+    assert a.api.client.get(f"/documents/{doc_id}/edxml?to={B}").data.startswith(b"<?xml")
 
     # What A serves as "the package sent to B" is what B got; taken in again it changes nothing.
     package = a.api.get("vanthu", f"/documents/{doc_id}/edxml?to={B}")
@@ -175,6 +184,9 @@ def test_recall_accepted_and_rejected(exchange):
     assert b.poll()["taken"] == 2
     task = b.api.task("vanthu", gone["id"], "decide_recall")
     assert task is not None and task["role"] == "clerk"
+    login(b.api.client, "vanthu")
+    form = b.api.client.get(f"/tasks/{task['id']}").get_data(as_text=True)
+    assert "Sai số liệu phụ lục" in form and "Đồng ý thu hồi" in form
     assert b.api.complete("vanthu", task["id"], {"decision": "accept"}).status_code == 200
     gone_now = b.api.get("vanthu", f"/documents/{gone['id']}").json
     assert gone_now["status"] == "recalled" and gone_now["open_tasks"] == []

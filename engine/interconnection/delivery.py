@@ -20,7 +20,7 @@ from engine.interconnection import packages
 from engine.models import Delivery, Document, OutboxMessage, Role, User
 from engine.models.interconnection import DeliveryState
 from engine.notifications.notify import notify
-from engine.outbox import backoff, claim, due_ids, release_stale_claims, settle
+from engine.outbox import backoff, claim_many, due_ids, release_stale_claims, settle
 from engine.tx import transaction
 from integrations import edxml
 from integrations.axis import Axis, AxisError, FolderAxis, HttpAxis
@@ -28,6 +28,8 @@ from integrations.axis import Axis, AxisError, FolderAxis, HttpAxis
 log = logging.getLogger(__name__)
 
 KINDS = ("edxml_document", "edxml_status")
+# Rows claimed at once: few enough that a slow axis (timeouts) finishes them within the claim.
+CLAIM_BATCH = 20
 BUSINESS = {"new": edxml.NEW, "revoke": edxml.REVOKE}
 
 
@@ -105,38 +107,45 @@ def deliver_pending(axis: Axis | None = None, limit: int = 100) -> dict:
     cap = int(settings.get("AXIS_RETRY_CAP_MINUTES"))
     now = clock.now()
     release_stale_claims(KINDS, now)
-    for pk in due_ids(KINDS, now, limit):
-        if not claim(pk, now):
-            result["skipped"] += 1
-            continue
-        message = db.session.get(OutboxMessage, pk, populate_existing=True)
-        attempts = (message.attempts or 0) + 1
-        error, permanent = None, False
-        try:
-            package, kind = build(message)
-            axis.send(package, receivers=[message.payload["to_organ_id"]], kind=kind, key=message.key)
-        except AxisError as exc:
-            error, permanent = exc.message, exc.permanent
-        except (DomainError, LookupError, KeyError, ValueError) as exc:  # nothing to build: retrying cannot help
-            error, permanent = f"Không dựng được gói tin: {exc}", True
-        except Exception as exc:  # counted as an attempt, never left "sending"
-            log.exception("edXML %s: unexpected error while sending", pk)
-            error = f"{type(exc).__name__}: {exc}"
-        if error is None:
-            settle(pk, _sent(message, attempts), status="sent", sent_at=clock.now(), attempts=attempts,
-                   last_error=None, next_attempt_at=None)
-            result["sent"] += 1
-            continue
-        log.warning("edXML %s (%s) not sent, attempt %s: %s", pk, message.key, attempts, error)
-        alert = permanent or attempts == max_attempts
-        if permanent:
-            settle(pk, _failed(message, attempts, error, True), status="failed", attempts=attempts,
-                   last_error=error[:2000], next_attempt_at=None)
-        else:
-            settle(pk, _failed(message, attempts, error, alert), status="pending", attempts=attempts,
-                   last_error=error[:2000], next_attempt_at=clock.now() + backoff(attempts, cap))
-        result["failed" if alert else "retry"] += 1
+    due = due_ids(KINDS, now, limit)
+    for start in range(0, len(due), CLAIM_BATCH):
+        batch = due[start:start + CLAIM_BATCH]
+        claimed = claim_many(batch, now)
+        result["skipped"] += len(batch) - len(claimed)
+        for pk in claimed:
+            _deliver_one(axis, pk, result, max_attempts, cap)
     return result
+
+
+def _deliver_one(axis: Axis, pk: int, result: dict, max_attempts: int, cap: int) -> None:
+    """Build, send and settle one claimed row; every outcome counts as an attempt."""
+    message = db.session.get(OutboxMessage, pk, populate_existing=True)
+    attempts = (message.attempts or 0) + 1
+    error, permanent = None, False
+    try:
+        package, kind = build(message)
+        axis.send(package, receivers=[message.payload["to_organ_id"]], kind=kind, key=message.key)
+    except AxisError as exc:
+        error, permanent = exc.message, exc.permanent
+    except (DomainError, LookupError, KeyError, ValueError) as exc:  # nothing to build: retrying cannot help
+        error, permanent = f"Không dựng được gói tin: {exc}", True
+    except Exception as exc:  # never left "sending"
+        log.exception("edXML %s: unexpected error while sending", pk)
+        error = f"{type(exc).__name__}: {exc}"
+    if error is None:
+        settle(pk, _sent(message, attempts), status="sent", sent_at=clock.now(), attempts=attempts,
+               last_error=None, next_attempt_at=None)
+        result["sent"] += 1
+        return
+    log.warning("edXML %s (%s) not sent, attempt %s: %s", pk, message.key, attempts, error)
+    alert = permanent or attempts == max_attempts
+    if permanent:
+        settle(pk, _failed(message, attempts, error, True), status="failed", attempts=attempts,
+               last_error=error[:2000], next_attempt_at=None)
+    else:
+        settle(pk, _failed(message, attempts, error, alert), status="pending", attempts=attempts,
+               last_error=error[:2000], next_attempt_at=clock.now() + backoff(attempts, cap))
+    result["failed" if alert else "retry"] += 1
 
 
 def retry(user: User, message_pk: int) -> OutboxMessage:
