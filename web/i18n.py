@@ -29,6 +29,7 @@ DIAGRAM_TEXT = (
     N_("Ký số văn bản đi"),
     N_("Ban hành và gửi văn bản đi"),
     N_("Chờ lãnh đạo phân công"),
+    N_("Xử lý yêu cầu thu hồi văn bản"),
 )
 RIGHT_LABELS = {"route": N_("Phân công xử lý văn bản"), "supervise": N_("Giám sát, đôn đốc"),
                 "issue": N_("Cho phép phát hành"), "sign": N_("Ký số văn bản phát hành")}
