@@ -248,3 +248,57 @@ def test_leaders_see_what_other_agencies_have_not_received_or_accepted(app, clie
     assert "Sở Nội vụ" in page and "Chưa đến nơi nhận (01)" in page and "Chưa được tiếp nhận (03)" in page
     login(client, "cv.ldvl")
     assert "Sở Nội vụ" not in client.get("/overview").get_data(as_text=True)
+
+
+def test_polling_takes_packages_in_and_logs_those_it_refuses(app, client, tmp_path):
+    from engine.interconnection import polling
+    from integrations.axis import FolderAxis
+    from tests.test_web_auth import login
+
+    inbox = tmp_path / "axis" / "inbox"
+    inbox.mkdir(parents=True)
+    good = package()
+    (inbox / "edoc-1.edxml").write_bytes(good)
+    (inbox / "edoc-2.edxml").write_bytes(package(files=[("hoa-don.pdf", b"MZ\x90\x00" + b"\0" * 200, "application/pdf")]))
+    (inbox / "edoc-3.edxml").write_bytes(b"<edXML><unclosed>")
+    (inbox / "edoc-4.edxml").write_bytes(good)  # the same package again
+    axis = FolderAxis(tmp_path / "axis")
+    assert polling.poll(axis) == {"configured": True, "taken": 1, "duplicate": 1, "rejected": 2, "errors": 0}
+    assert list(inbox.glob("*.edxml")) == []  # every package acknowledged
+    assert polling.poll(axis)["taken"] == 0
+    rejected = db.session.query(ReceivedPackage).filter_by(outcome="rejected").order_by(ReceivedPackage.id).all()
+    assert [r.sender_code for r in rejected] == [UBND, ""] and "nguy hiểm" in rejected[0].error
+    refusals = [m.payload for m in db.session.query(OutboxMessage).filter_by(kind="edxml_status")
+                if m.payload["code"] == "02"]
+    assert len(refusals) == 1 and "nguy hiểm" in refusals[0]["description"]
+    login(client, "vanthu")
+    page = client.get("/interconnection").get_data(as_text=True)
+    assert "Gói tin đến bị từ chối" in page and "nguy hiểm" in page and "V/v chi trả trợ cấp" in page
+
+
+def test_recalling_a_document_not_yet_handed_to_the_axis_holds_it_back(app):
+    from engine.interconnection import recall
+    from engine.interconnection.outbound import queue_document
+    from engine.models import Attachment, Delivery, User
+    from engine.storage import store
+    from engine.tx import transaction
+
+    now = clock.now()
+    with transaction():
+        doc = Document(direction="outgoing", status="sent", doc_type="CV", subject="V/v gửi nhầm", number="10",
+                       notation="SLĐTBXH-VP", issued_on=now.date(), created_at=now,
+                       receivers=[{"ref": f"org:{UBND}", "kind": "org", "code": UBND, "name": "UBND tỉnh"}])
+        db.session.add(doc)
+        db.session.flush()
+        data = make_pdf()
+        issued = Attachment(document_id=doc.id, position=0, name="10.pdf", content_type="application/pdf",
+                            size=len(data), sha256=store().put(data)[0], kind="issued", created_at=now)
+        db.session.add(issued)
+        queue_document(doc, issued, doc.receivers[0])
+    clerk = db.session.query(User).filter_by(username="vanthu").one()
+    recall.recall(clerk, doc, {"reason": "Gửi nhầm nơi nhận"})
+    rows = {m.key: m.status for m in db.session.query(OutboxMessage).filter_by(document_id=doc.id)}
+    assert rows == {f"send:{doc.id}:{UBND}": "held"}  # no revoke package: the document never left
+    delivery = db.session.query(Delivery).filter_by(document_id=doc.id).one()
+    assert delivery.recall_state == "accepted" and [s.code for s in delivery.statuses] == ["13"]
+    assert db.session.get(Document, doc.id).status == "recalled"

@@ -8,14 +8,13 @@ import hashlib
 from sqlalchemy.exc import IntegrityError
 
 from engine import settings
-from engine.db import db
 from engine.errors import N_, DomainError, SecretDocument, TooLarge
 from engine.incoming.uploads import check, forget_unreferenced
 from engine.interconnection import agencies, arrival, recall, statuses
 from engine.interconnection.errors import BadPackage, NotAddressedToUs, UnknownDocument
 from engine.interconnection.outbound import queue_status
 from engine.interconnection.received import Outcome, existing, record, reply_ref
-from engine.models import Document, ReceivedPackage
+from engine.models import ReceivedPackage
 from engine.models.documents import Secrecy
 from engine.tx import transaction
 from integrations import edxml
@@ -56,10 +55,10 @@ def _take_new(pkg: edxml.DocumentPackage, data: bytes, via: str) -> Outcome:
     sender = pkg.sender.organ_id.strip().upper()
     key = f"doc:{sender}:{pkg.document_id}"
     earlier = existing(key)
-    if earlier is not None and earlier.outcome == "taken":
+    if earlier is not None:
         return Outcome("document", earlier.document_id, "new", duplicate=True)
     if pkg.secrecy:
-        _refuse_secret(pkg, data, via, key, earlier)
+        _refuse_secret(pkg, data, via)
     checked = check(arrival.uploads(pkg), first_must_be_pdf=False)  # every file through the upload scanner
     agency = agencies.get(sender)
     new_blobs: list[str] = []
@@ -79,12 +78,13 @@ def _take_new(pkg: edxml.DocumentPackage, data: bytes, via: str) -> Outcome:
     return Outcome("document", doc.id, "new", created=True)
 
 
-def _refuse_secret(pkg: edxml.DocumentPackage, data: bytes, via: str, key: str, earlier) -> None:
+def _refuse_secret(pkg: edxml.DocumentPackage, data: bytes, via: str) -> None:
     """R-SCOPE-1: a secret document is not taken in; the sender gets 02 with the reason (once)."""
     level = Secrecy.LABELS.get(pkg.secrecy, pkg.secrecy)
     reason = (f"Văn bản mật ({level}) không được tiếp nhận qua hệ thống; đề nghị gửi theo quy định "
               "về bảo vệ bí mật nhà nước.")
-    if earlier is None:
+    key = f"secret:{pkg.sender.organ_id.strip().upper()}:{pkg.document_id}"
+    if existing(key) is None:
         with transaction():
             record(key, "document", pkg, data, via, business="new", outcome="refused", error=reason)
             queue_status(None, pkg.sender.organ_id, "02", f"Từ chối tiếp nhận: {reason}", reply_ref(pkg),
@@ -117,7 +117,7 @@ def record_rejection(data: bytes, error: DomainError, *, via: str = "axis") -> R
     """A package from the axis we could not take in: logged for the clerks, and when we know who sent
     which document (and it was meant for us) the sender gets 02 with the reason. Once per package."""
     key = f"rejected:{hashlib.sha256(data).hexdigest()}"
-    if existing(key) is not None:
+    if isinstance(error, SecretDocument) or existing(key) is not None:  # a secret one is logged already
         return None
     try:
         pkg = read(data)
@@ -133,7 +133,3 @@ def record_rejection(data: bytes, error: DomainError, *, via: str = "axis") -> R
             queue_status(None, pkg.sender.organ_id, "02", f"Từ chối tiếp nhận: {message}", reply_ref(pkg),
                          key=f"refuse:{pkg.sender.organ_id}:{pkg.document_id}")
     return row
-
-
-def document_of(outcome: Outcome) -> Document:
-    return db.session.get(Document, outcome.document_id)

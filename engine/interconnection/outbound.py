@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from engine import clock, settings
 from engine.db import db
-from engine.models import Attachment, Delivery, DeliveryStatus, Document, ReceivedPackage
+from engine.models import Attachment, Delivery, DeliveryStatus, Document, OutboxMessage, ReceivedPackage
 from engine.models.documents import Status
 from engine.outbox import enqueue
 from integrations.edxml import document_id as edxml_document_id
@@ -42,17 +42,26 @@ def queue_document(document: Document, issued: Attachment, receiver: dict) -> st
     return key
 
 
-def queue_recall(document: Document, delivery: Delivery, reason: str, ctx) -> str:
+def queue_recall(document: Document, delivery: Delivery, reason: str, ctx) -> str | None:
     """Queue the recall (revoke package, BussinessDocType 1) of ``document`` for one receiving agency
-    and note our code 13 on the delivery."""
+    and note our code 13 on the delivery. A document still waiting in our outbox is simply held back:
+    there is nothing to ask the receiver (and a revoke must never overtake the document)."""
     now = ctx.when
+    staff = ctx.actor.full_name if ctx.actor else None
+    waiting = (db.session.query(OutboxMessage)
+               .filter_by(key=f"send:{document.id}:{delivery.agency_code}", status="pending").one_or_none())
+    if waiting is not None:
+        waiting.status, waiting.next_attempt_at = "held", None
+        waiting.last_error = "Văn bản đã bị thu hồi trước khi gửi"
+        delivery.recall_state = "accepted"
+        record_status(delivery, RECALL_CODE, now, f"Thu hồi trước khi gửi: {reason}", staff, format_timestamp(now))
+        return None
     key = f"recall:{document.id}:{delivery.agency_code}"
     enqueue("edxml_document", key, {"business": "revoke", "to_organ_id": delivery.agency_code,
                                      "document_id": document.id, "reason": reason, "at": now.isoformat(),
-                                     "staff": ctx.actor.full_name if ctx.actor else None}, document_id=document.id)
+                                     "staff": staff}, document_id=document.id)
     delivery.recall_state = "requested"
-    record_status(delivery, RECALL_CODE, now, f"Thu hồi văn bản: {reason}",
-                  ctx.actor.full_name if ctx.actor else None, format_timestamp(now))
+    record_status(delivery, RECALL_CODE, now, f"Thu hồi văn bản: {reason}", staff, format_timestamp(now))
     return key
 
 
