@@ -4,7 +4,7 @@ not received or not accepted after some working days."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_
 
@@ -48,9 +48,8 @@ def axis_queue(user: User) -> AxisQueue:
         .order_by(InboxTask.urgency_rank.desc(), InboxTask.created_at).limit(QUEUE_SIZE).all(),
         recall_tasks=open_tasks.filter(InboxTask.name == "decide_recall").order_by(InboxTask.created_at).all(),
         outgoing=db.session.query(OutboxMessage).filter(
-            OutboxMessage.kind.in_(KINDS),
-            or_(OutboxMessage.status.in_(("pending", "sending", "failed")), OutboxMessage.last_error.isnot(None)),
-            OutboxMessage.status != "sent").order_by(OutboxMessage.id.desc()).limit(QUEUE_SIZE).all(),
+            OutboxMessage.kind.in_(KINDS), OutboxMessage.status.in_(("pending", "sending", "failed", "held")))
+        .order_by(OutboxMessage.id.desc()).limit(QUEUE_SIZE).all(),
         rejected=db.session.query(ReceivedPackage).filter(ReceivedPackage.outcome.in_(("rejected", "refused")))
         .order_by(ReceivedPackage.id.desc()).limit(QUEUE_SIZE).all(),
         sent_today=db.session.query(OutboxMessage).filter(OutboxMessage.kind.in_(KINDS),
@@ -61,12 +60,12 @@ def axis_queue(user: User) -> AxisQueue:
 class LateDelivery:
     delivery: Delivery
     missing: str  # "01" not received, "03" not accepted
-    since: object
+    since: datetime
 
 
 def late_deliveries(user: User, *, days: int | None = None, limit: int = 100) -> list[LateDelivery]:
     """Deliveries sent at least ``days`` working days ago whose receiver has not said 01 (arrived) or
-    03 (accepted), refusals and recalls aside. For leaders and supervising delegates."""
+    03 (accepted) — refused and recalled ones aside. For leaders and supervising delegates."""
     if not delegations.has_right(user, "supervise"):
         raise Forbidden(N_("Chỉ lãnh đạo Sở hoặc người được ủy quyền giám sát được xem."))
     days = int(settings.get("AXIS_ACK_WORKING_DAYS") if days is None else days)
@@ -74,13 +73,8 @@ def late_deliveries(user: User, *, days: int | None = None, limit: int = 100) ->
     calendar = current_calendar()
     rows = (db.session.query(Delivery)
             .filter(Delivery.sent_at.isnot(None), Delivery.sent_at <= now - timedelta(days=days),
-                    Delivery.recall_state.is_(None), or_(Delivery.last_code.is_(None),
-                                                         Delivery.last_code.in_(("01",))))
+                    Delivery.recall_state.is_(None), or_(Delivery.last_code.is_(None), Delivery.last_code == "01"))
             .order_by(Delivery.sent_at).limit(limit * 2).all())
-    late = []
-    for delivery in rows:
-        if calendar.add_working_days(delivery.sent_at, days) > now:
-            continue
-        codes = {s.code for s in delivery.statuses}
-        late.append(LateDelivery(delivery, "03" if "01" in codes else "01", delivery.sent_at))
+    late = [LateDelivery(d, "03" if d.last_code == "01" else "01", d.sent_at) for d in rows
+            if calendar.add_working_days(d.sent_at, days) <= now]
     return late[:limit]

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from engine import documents, settings
 from engine.errors import DomainError
 from engine.interconnection import agencies, delivery, packages, recall, statuses, tracking
-from engine.models import Role
 from engine.models.interconnection import DeliveryState
 from engine.processing import delegations
 from web.i18n import error_text
@@ -66,8 +65,6 @@ def recall_document(document_id: int):
 @bp.route("/interconnection/agencies", methods=["GET", "POST"])
 @login_required
 def agency_directory():
-    if not current_user.has_role(Role.CLERK, Role.LEADER, Role.ADMIN, Role.SPECIALIST, Role.UNIT_HEAD):
-        abort(403)
     errors, result = {}, None
     if request.method == "POST":
         upload = request.files.get("file")
