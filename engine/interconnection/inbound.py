@@ -13,7 +13,7 @@ from engine.incoming.uploads import check, forget_unreferenced
 from engine.interconnection import agencies, arrival, recall, statuses
 from engine.interconnection.errors import BadPackage, NotAddressedToUs, UnknownDocument
 from engine.interconnection.outbound import queue_status
-from engine.interconnection.received import Outcome, existing, record, reply_ref
+from engine.interconnection.received import Outcome, existing, record, refusal_key, reply_ref
 from engine.models import ReceivedPackage
 from engine.models.documents import Secrecy
 from engine.tx import transaction
@@ -88,7 +88,7 @@ def _refuse_secret(pkg: edxml.DocumentPackage, data: bytes, via: str) -> None:
         with transaction():
             record(key, "document", pkg, data, via, business="new", outcome="refused", error=reason)
             queue_status(None, pkg.sender.organ_id, "02", f"Từ chối tiếp nhận: {reason}", reply_ref(pkg),
-                         key=f"refuse:{pkg.sender.organ_id}:{pkg.document_id}")
+                         key=refusal_key(pkg))
     raise SecretDocument(N_("Văn bản mật (%(level)s) không được tiếp nhận trên hệ thống. "
                             "Hãy xử lý theo quy định về bảo vệ bí mật nhà nước."), params={"level": level})
 
@@ -131,5 +131,5 @@ def record_rejection(data: bytes, error: DomainError, *, via: str = "axis") -> R
                      and pkg.business.doc_type == edxml.NEW)
         if replyable:
             queue_status(None, pkg.sender.organ_id, "02", f"Từ chối tiếp nhận: {message}", reply_ref(pkg),
-                         key=f"refuse:{pkg.sender.organ_id}:{pkg.document_id}")
+                         key=refusal_key(pkg))
     return row

@@ -2,6 +2,7 @@
 answer a package gets."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from engine import clock
@@ -45,6 +46,11 @@ def _doc_id(pkg) -> str:
     if isinstance(pkg, edxml.StatusPackage):
         return pkg.response_for.document_id
     return ""
+
+
+def refusal_key(pkg: edxml.DocumentPackage) -> str:
+    """Outbox key of the one 02 a refused package gets (document ids run long: hashed)."""
+    return f"refuse:{pkg.sender.organ_id}:{hashlib.sha256(pkg.document_id.encode('utf-8')).hexdigest()[:32]}"
 
 
 def reply_ref(pkg: edxml.DocumentPackage) -> dict:

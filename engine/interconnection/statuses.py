@@ -38,13 +38,13 @@ def take_status(pkg: edxml.StatusPackage, data: bytes, via: str):
     if delivery is None:
         raise UnknownDocument(N_("Không có văn bản %(id)s đã gửi cho %(agency)s."),
                               params={"id": ref.document_id, "agency": sender})
-    key = f"status:{sender}:{ref.document_id}:{pkg.code}:{pkg.timestamp}"
+    key = f"status:{sender}:{ref.document_id}:{pkg.code}:{pkg.timestamp[:40]}"
     if existing(key) is not None:
         return Outcome("status", delivery.document_id, code=pkg.code, duplicate=True)
     with transaction():
         at = pkg.at or clock.now()
-        staff = " - ".join(filter(None, [pkg.staff.staff, pkg.staff.department])) or None
-        record_status(delivery, pkg.code, at, pkg.description or LABELS[pkg.code], staff, pkg.timestamp)
+        staff = " - ".join(filter(None, [pkg.staff.staff, pkg.staff.department]))[:300] or None
+        record_status(delivery, pkg.code, at, pkg.description or LABELS[pkg.code], staff, pkg.timestamp[:40])
         if pkg.code == "15":
             delivery.recall_state = "accepted"
         elif pkg.code == "16":

@@ -37,6 +37,7 @@ from integrations.edxml.model import (
 from integrations.edxml.names import ORGAN_FIELDS, STAFF_FIELDS, strip_cid
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+MAX_ORGAN_ID, MAX_DOCUMENT_ID = 35, 300
 ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/x-zip")
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _SECRECY = (("tuyet mat", "tuyet_mat"), ("toi mat", "toi_mat"), ("mat", "mat"))
@@ -196,6 +197,7 @@ def _document(root, header, max_attachment_bytes: int) -> DocumentPackage:
         missing.append("Subject")
     if missing:
         raise PackageError("Gói tin thiếu thành phần bắt buộc: " + ", ".join(missing) + ".")
+    _identifiers(sender.organ_id, [r.organ_id for r in receivers], document_id)
     code, info, doc_type = _kid(header, "Code"), _kid(header, "PromulgationInfo"), _kid(header, "DocumentType")
     signer, other = _kid(header, "SignerInfo"), _kid(header, "OtherInfo")
     signature = next((e for e in _kids(_find(root, "edXMLHeader"), "Signature")), None)
@@ -225,6 +227,15 @@ def _document(root, header, max_attachment_bytes: int) -> DocumentPackage:
     if business.doc_type in (NEW, REPLACE) and not pkg.attachments:
         raise PackageError("Gói tin văn bản không có tệp đính kèm nào.")
     return pkg
+
+
+def _identifiers(sender: str, organs: list[str], document_id: str) -> None:
+    """Agency codes are at most 35 characters (QĐ 20/2020); a document id longer than 300 is no id."""
+    for code in [sender, *organs]:
+        if len(code) > MAX_ORGAN_ID:
+            raise PackageError(f"Mã định danh cơ quan dài quá {MAX_ORGAN_ID} ký tự: {code[:60]}…")
+    if len(document_id) > MAX_DOCUMENT_ID:
+        raise PackageError(f"Mã văn bản (DocumentId) dài quá {MAX_DOCUMENT_ID} ký tự.")
 
 
 def _business(root, problems: list[str]) -> Business:
@@ -309,6 +320,7 @@ def _status(root, status) -> StatusPackage:
                                           ("ResponseFor/DocumentId", response.document_id)) if not present]
     if missing:
         raise PackageError("Gói tin trạng thái thiếu thành phần bắt buộc: " + ", ".join(missing) + ".")
+    _identifiers(sender.organ_id, [response.organ_id], response.document_id)
     if code not in STATUS_CODES:
         raise PackageError(f"Mã trạng thái không hợp lệ: {raw_code}")
     timestamp = _text(status, "Timestamp")

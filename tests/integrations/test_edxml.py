@@ -179,6 +179,8 @@ def test_hostile_packages_are_refused():
     _refused(good, too_large=True, max_attachment_bytes=5)
     status = edxml.build_status(edxml.StatusPackage(edxml.Organ("A"), edxml.ResponseFor(document_id="X"), "07"))
     assert "07" in _refused(status)
+    assert "35" in _refused(edxml.build_document(full_package(sender=edxml.Organ("0" * 36))))
+    assert "300" in _refused(edxml.build_document(full_package(document_id="X" * 301)))
 
 
 def test_zip_bomb_wrapper_is_refused():
