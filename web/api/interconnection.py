@@ -2,16 +2,15 @@
 the package sent to one receiver, deliveries and their statuses, recall, the agency directory."""
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import g, jsonify, request, send_file
+from flask import g, jsonify, request
 
 from engine import clock, documents
 from engine.errors import N_, Forbidden
-from engine.interconnection import agencies, inbound, packages, recall, tracking
+from engine.interconnection import agencies, inbound, recall, tracking
 from engine.models import Role
 from web.api.base import api, doc_response, json_body, token_required
 from web.api.serializers import iso
+from web.downloads import edxml_response
 
 
 def delivery_json(delivery) -> dict:
@@ -41,11 +40,7 @@ def take_package():
 @api.get("/documents/<int:document_id>/edxml")
 @token_required
 def document_edxml(document_id: int):
-    doc = documents.get_visible(g.user, document_id)
-    delivery = packages.delivery_for(doc, request.args.get("to", ""))
-    data = packages.document_package(doc, delivery)
-    return send_file(BytesIO(data), mimetype="application/xml", as_attachment=True, max_age=0,
-                     download_name=f"{doc.id}-{delivery.agency_code}.edxml")
+    return edxml_response(documents.get_visible(g.user, document_id), request.args.get("to", ""))
 
 
 @api.get("/documents/<int:document_id>/deliveries")

@@ -2,17 +2,16 @@
 recalling an issued document, and what the document page and the leaders' overview show of it."""
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from engine import documents, settings
 from engine.errors import DomainError
-from engine.interconnection import agencies, delivery, packages, recall, statuses, tracking
+from engine.interconnection import agencies, delivery, recall, statuses, tracking
 from engine.models.interconnection import DeliveryState
 from engine.processing import delegations
+from web.downloads import edxml_response
 from web.i18n import error_text
 from web.pages.common import act
 
@@ -47,10 +46,7 @@ def retry(message_id: int):
 @bp.route("/documents/<int:document_id>/edxml")
 @login_required
 def document_package(document_id: int):
-    doc = documents.get_visible(current_user, document_id)
-    target = packages.delivery_for(doc, request.args.get("to", ""))
-    return send_file(BytesIO(packages.document_package(doc, target)), mimetype="application/xml",
-                     as_attachment=True, max_age=0, download_name=f"{doc.id}-{target.agency_code}.edxml")
+    return edxml_response(documents.get_visible(current_user, document_id), request.args.get("to", ""))
 
 
 @bp.route("/documents/<int:document_id>/recall", methods=["POST"])
