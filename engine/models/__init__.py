@@ -13,3 +13,10 @@ from engine.models.processing import (  # noqa: F401,E402
     ProcessingLine,
 )
 from engine.models.workflow import InboxTask, ProcessVersion, WorkflowInstance  # noqa: F401
+from engine.models.interconnection import (  # noqa: F401,E402
+    Agency,
+    Delivery,
+    DeliveryState,
+    DeliveryStatus,
+    ReceivedPackage,
+)

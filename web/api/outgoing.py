@@ -20,7 +20,7 @@ from web.downloads import preview_response
 @api.post("/documents/outgoing")
 @token_required
 def create_outgoing():
-    doc = drafting.create(g.user, multipart_metadata(), uploads())
+    doc = drafting.create(g.user, multipart_metadata(), uploads(), uploads("annexes"))
     return doc_response(doc, 201)
 
 
@@ -41,7 +41,7 @@ def update_outgoing_draft(document_id: int):
 @token_required
 def add_outgoing_files(document_id: int):
     doc = documents.get_visible(g.user, document_id)
-    return doc_response(drafting.add_files(g.user, doc, uploads()), 201)
+    return doc_response(drafting.add_files(g.user, doc, uploads(), uploads("annexes")), 201)
 
 
 @api.get("/documents/<int:document_id>/preview")

@@ -4,6 +4,7 @@ from web.pages import (
     admin,
     documents,
     incoming,
+    interconnection,
     notifications,
     outgoing,
     people,
@@ -11,4 +12,4 @@ from web.pages import (
 )
 
 BLUEPRINTS = (documents.bp, incoming.bp, processing.bp, outgoing.bp, people.bp, notifications.bp, admin.bp,
-              account.bp)
+              account.bp, interconnection.bp)
