@@ -7,13 +7,18 @@ REQ_HASH := $(shell sha256sum requirements.txt | cut -c1-12)
 STAMP := $(VENV)/.installed-$(REQ_HASH)
 MO := web/translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run test test-postgres bench scheduler install system-deps system-deps-test translations extract-messages vendor
+.PHONY: run test test-postgres bench scheduler axis install system-deps system-deps-test translations extract-messages vendor
 
 run: install
 	$(BIN)/flask --app wsgi serve
 
 scheduler: install
 	$(BIN)/flask --app wsgi scheduler
+
+# The stand-in interconnection axis (integrations/axis/standin.py) on AXIS_PORT (default 5900); set
+# AXIS_STANDIN_TOKENS="<organisation code>=<token>,..." for the Q-Office instances that use it.
+axis: install
+	$(BIN)/flask --app integrations.axis.standin run --host 127.0.0.1 --port $${AXIS_PORT:-5900}
 
 # The whole suite on SQLite, then everything that touches the database again on a throwaway
 # PostgreSQL cluster (pg_virtualenv from Debian's postgresql-common): production runs PostgreSQL.

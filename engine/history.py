@@ -43,6 +43,18 @@ ACTION_LABELS = {
     "issued": N_("Ban hành: cấp số, ngày, ký số cơ quan"),
     "sent": N_("Gửi văn bản"),
     "received_internal": N_("Nhận văn bản nội bộ"),
+    # interconnection with other agencies (engine/interconnection/)
+    "arrived_axis": N_("Văn bản điện tử đến qua trục liên thông"),
+    "axis_sent": N_("Đã gửi lên trục liên thông"),
+    "refused_by_receiver": N_("Nơi nhận từ chối tiếp nhận"),
+    "recall_requested": N_("Thu hồi văn bản đã gửi"),
+    "recall_received": N_("Nơi gửi yêu cầu thu hồi văn bản"),
+    "recalled": N_("Văn bản bị thu hồi"),
+    "recall_accepted": N_("Nơi nhận đồng ý thu hồi"),
+    "recall_rejected": N_("Nơi nhận từ chối thu hồi"),
+    "recall_refused": N_("Từ chối yêu cầu thu hồi"),
+    "updated_by_sender": N_("Nơi gửi cập nhật văn bản"),
+    "replaced_by_sender": N_("Nơi gửi thay thế văn bản"),
 }
 
 

@@ -50,6 +50,18 @@ DEFAULTS = {
     # is shown as not checked. "require": every certificate of a chain must be covered by a list.
     "CRL_DIR": None,
     "REVOCATION_MODE": "require",
+    # Interconnection axis (engine.interconnection): an LGSP-style REST axis or a folder drop; neither =
+    # packages wait in the outbox.
+    "AXIS_URL": None,
+    "AXIS_TOKEN": None,  # our organisation's bearer token on the axis
+    "AXIS_DIR": None,  # folder drop with outbox/ and inbox/
+    "AXIS_TIMEOUT": 20,  # seconds per HTTP request
+    "AXIS_HTTP_RETRIES": 2,  # immediate retries of one request (connection errors, 502/503/504)
+    "AXIS_MAX_ATTEMPTS": 8,  # failed deliveries after which the clerk and the Chánh Văn phòng are told
+    "AXIS_RETRY_CAP_MINUTES": 60,  # longest wait between two tries (tries go on after the alert)
+    "EDXML_MAX_PACKAGE_BYTES": 50 * 1024 * 1024,
+    # Working days after sending after which a delivery not yet received / accepted is shown to leaders.
+    "AXIS_ACK_WORKING_DAYS": 2,
 }
 
 

@@ -8,7 +8,7 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from engine import clock
+from engine import clock, outbox
 from engine.db import db
 from engine.models import Document, OutboxMessage, User
 from engine.notifications import mailer
@@ -160,11 +160,11 @@ def test_stale_claim_is_retried_and_edxml_rows_left_alone(app, server):
     (message,) = queue(None, key="test:stale")
     with transaction():
         row = db.session.get(OutboxMessage, message.id)
-        row.status, row.next_attempt_at = "sending", MONDAY_9 + mailer.CLAIM_FOR  # a worker died mid-send
+        row.status, row.next_attempt_at = "sending", MONDAY_9 + outbox.CLAIM_FOR  # a worker died mid-send
         db.session.add(OutboxMessage(kind="edxml_status", key="test:edxml", payload={"code": "01"},
                                      status="pending", created_at=MONDAY_9, next_attempt_at=MONDAY_9))
     assert mailer.deliver_pending()["sent"] == 0  # the claim still holds
-    clock.advance(mailer.CLAIM_FOR + timedelta(seconds=1))
+    clock.advance(outbox.CLAIM_FOR + timedelta(seconds=1))
     assert mailer.deliver_pending()["sent"] == 1
     assert len(server.envelopes) == 1
     db.session.expire_all()

@@ -7,6 +7,9 @@ import click
 from flask import current_app
 
 from engine.db import db
+from engine.errors import DomainError
+from engine.interconnection import agencies
+from engine.models import Role, User, UserRole
 
 
 def initialise(demo_password: str | None) -> dict:
@@ -22,6 +25,7 @@ def initialise(demo_password: str | None) -> dict:
     upgrade(directory=str(Path(current_app.root_path).parent / "migrations"))
     deploy_directory()
     demo.ensure_organisation()
+    agencies.ensure_seeded()
     shown = demo.ensure_demo_users(demo_password)
     from engine.outgoing.signing_keys import ensure_demo_pki
 
@@ -71,6 +75,21 @@ def register_cli(app) -> None:
         finally:
             if scheduler:
                 scheduler.shutdown(wait=False)
+
+    @app.cli.command("agencies-import")
+    @click.argument("csv_file", type=click.File("rb"))
+    @click.option("--replace", is_flag=True, help="Deactivate agencies missing from the file.")
+    def agencies_import_command(csv_file, replace: bool):
+        """Import the directory of agencies (CSV: code,name,parent_code) as the first administrator."""
+        admin = (db.session.query(User).join(UserRole).filter(UserRole.role == Role.ADMIN, User.active.is_(True))
+                 .order_by(User.id).first())
+        if admin is None:
+            raise click.ClickException("no active administrator")
+        try:
+            result = agencies.import_csv(admin, csv_file.read(), replace=replace)
+        except DomainError as error:
+            raise click.ClickException(f"{error.text()} {error.details or ''}".strip()) from None
+        click.echo(f"added {result['added']}, updated {result['updated']}, deactivated {result['deactivated']}")
 
     @app.cli.command("scheduler")
     def scheduler_command():

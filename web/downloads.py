@@ -1,4 +1,4 @@
-"""Sending stored files to a browser or an API client: attachments and the outgoing preview."""
+"""Sending stored files to a browser or an API client: attachments, the outgoing preview, edXML packages."""
 from __future__ import annotations
 
 from io import BytesIO
@@ -6,6 +6,7 @@ from io import BytesIO
 from flask import send_file
 
 from engine.errors import N_, NotFound
+from engine.interconnection import packages
 from engine.models import Document
 from engine.outgoing import preparing
 from engine.storage import store
@@ -25,3 +26,10 @@ def preview_response(doc: Document):
     data = preparing.preview(doc)
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=False,
                      download_name=f"xem-truoc-{doc.id}.pdf", max_age=0)
+
+
+def edxml_response(doc: Document, agency_code: str):
+    """The edXML package of the issued ``doc`` for the agency ``agency_code``, as the axis got it."""
+    delivery = packages.delivery_for(doc, agency_code)
+    return send_file(BytesIO(packages.document_package(doc, delivery)), mimetype="application/xml",
+                     as_attachment=True, max_age=0, download_name=f"{doc.id}-{delivery.agency_code}.edxml")

@@ -32,6 +32,7 @@ DIAGRAM_TEXT = (
     N_("Ký số văn bản đi"),
     N_("Ban hành và gửi văn bản đi"),
     N_("Chờ lãnh đạo phân công"),
+    N_("Xử lý yêu cầu thu hồi văn bản"),
 )
 
 

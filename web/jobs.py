@@ -31,6 +31,12 @@ def add_jobs(app, scheduler) -> None:
                       max_instances=1, coalesce=True)
     scheduler.add_job(_in_app(app, mailer.deliver_pending), "interval", seconds=60, id="outbox_email",
                       max_instances=1, coalesce=True)
+    from engine.interconnection import delivery, polling
+
+    scheduler.add_job(_in_app(app, delivery.deliver_pending), "interval", seconds=60, id="axis_send",
+                      max_instances=1, coalesce=True)
+    scheduler.add_job(_in_app(app, polling.poll), "interval", seconds=60, id="axis_poll",
+                      max_instances=1, coalesce=True)
     # Mon–Sat because make-up working Saturdays exist; send_digests itself skips days off.
     for hour, minute in ((7, 30), (13, 30)):
         scheduler.add_job(_in_app(app, digest.send_digests), "cron", day_of_week="mon-sat", hour=hour,

@@ -33,9 +33,12 @@ def deliver_internal(ctx, document: Document, issued: Attachment, unit: Unit) ->
                     created_by_id=ctx.actor.id if ctx.actor else None, created_at=now)
     db.session.add(copy)
     db.session.flush()
-    db.session.add(Attachment(document_id=copy.id, position=0, name=issued.name, content_type=issued.content_type,
-                              size=issued.size, sha256=issued.sha256, kind="original", signatures=issued.signatures,
-                              created_at=now, created_by_id=ctx.actor.id if ctx.actor else None))
+    annexes = [a for a in document.attachments if a.kind == "annex_issued"]
+    for position, (source, kind) in enumerate([(issued, "original")] + [(a, "annex") for a in annexes]):
+        db.session.add(Attachment(document_id=copy.id, position=position, name=source.name,
+                                  content_type=source.content_type, size=source.size, sha256=source.sha256, kind=kind,
+                                  signatures=source.signatures, created_at=now,
+                                  created_by_id=ctx.actor.id if ctx.actor else None))
     copy.search_text = search_text(copy)
     sub = runtime.RunContext(actor=ctx.actor, on_behalf_of=ctx.on_behalf_of, at=ctx.at, document=copy)
     history.set_status(copy, "accepted", sub, action="received_internal",

@@ -81,22 +81,27 @@ def receive(actor: User, meta: dict, files: list[Upload], *, ticket: Ticket | No
             db.session.add(doc)
             db.session.flush()
             attach(doc, checked, actor_id=actor.id, new_blobs=new_blobs)
-            db.session.refresh(doc, ["attachments"])
-            signatures.check_attachments(doc)  # every signature verified; sets legal_standing
-            doc.search_text = search_text(doc)
-            ctx = runtime.RunContext(actor=actor, document=doc)
-            history.set_status(doc, "arrived", ctx, action="arrived",
-                               note=f"Nguồn: {'điện tử' if doc.source == 'electronic' else 'bản giấy (scan)'}")
-            runtime.start("receive", doc, {
-                "document_id": doc.id, "urgency": doc.urgency, "doc_type": doc.doc_type,
-                "received_at": now.isoformat(), "default_leader": settings.get("INCOMING_LEADER"),
-            }, ctx)
+            start_arrival(doc, runtime.RunContext(actor=actor, document=doc), action="arrived",
+                          note=f"Nguồn: {'điện tử' if doc.source == 'electronic' else 'bản giấy (scan)'}")
             if ticket:
                 ticket.remember(doc)
     except BaseException:
         forget_unreferenced(new_blobs)
         raise
     return doc
+
+
+def start_arrival(doc: Document, ctx, *, action: str, note: str) -> None:
+    """With its files attached: verify every signature, record the arrival (status ``arrived``, which
+    tells an electronic sender 01) and start the receive flow, whose first step is the clerk's check."""
+    db.session.refresh(doc, ["attachments"])
+    signatures.check_attachments(doc)  # every signature verified; sets legal_standing
+    doc.search_text = search_text(doc)
+    history.set_status(doc, "arrived", ctx, action=action, note=note)
+    runtime.start("receive", doc, {
+        "document_id": doc.id, "urgency": doc.urgency, "doc_type": doc.doc_type,
+        "received_at": doc.received_at.isoformat(), "default_leader": settings.get("INCOMING_LEADER"),
+    }, ctx)
 
 
 # --- the verify task ------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from engine import clock, settings
 from engine.db import db
 from engine.errors import N_, DangerousContent, InvalidInput, TooLarge
-from engine.models import Attachment, Document
+from engine.models import Attachment, Document, ReceivedPackage
 from engine.storage import store
 from engine.text import one_line
 
@@ -116,7 +116,7 @@ def forget_unreferenced(digests: list[str]) -> None:
 
 # Columns that name a stored blob. A new kind of row that keeps a file in the store adds its column
 # here, or the sweep below would take the file for an orphan.
-BLOB_REFERENCES = [Attachment.sha256]
+BLOB_REFERENCES = [Attachment.sha256, ReceivedPackage.package_sha256]
 SWEEP_GRACE = timedelta(hours=1)  # far longer than any upload's transaction
 
 

@@ -7,6 +7,13 @@ from engine.models.documents import (  # noqa: F401
     IdempotencyKey,
     RegisterCounter,
 )
+from engine.models.interconnection import (  # noqa: F401,E402
+    Agency,
+    Delivery,
+    DeliveryState,
+    DeliveryStatus,
+    ReceivedPackage,
+)
 from engine.models.operations import Outage  # noqa: F401
 from engine.models.org import Role, Throttle, Unit, User, UserRole  # noqa: F401
 from engine.models.people import AuditEvent, UserSession  # noqa: F401

@@ -18,10 +18,11 @@ from datetime import datetime
 from engine import history, settings
 from engine.db import db
 from engine.doctypes import DOC_TYPES
-from engine.errors import N_, Forbidden, NotFound, SecretDocument
+from engine.errors import N_, Forbidden, InvalidInput, NotFound, SecretDocument
 from engine.incoming import signatures
 from engine.incoming.idempotency import Ticket
 from engine.incoming.uploads import Upload, attach, check, forget_unreferenced
+from engine.interconnection import agencies
 from engine.models import Document, Role, Unit, User
 from engine.models.documents import Secrecy, Urgency
 from engine.processing.access import can_view
@@ -44,10 +45,9 @@ FIELD_NAMES = {"doc_type": "loại văn bản", "subject": "trích yếu", "urge
 
 def parse_receiver(ref) -> dict:
     """``unit:<code>`` (a division or affiliated unit: delivered internally) or ``org:<identifier
-    code>`` (another agency: queued for the interconnection axis) → stored receiver."""
-    name = None
-    if isinstance(ref, dict):  # {"ref": "org:<code>", "name": "<agency name>"} or a stored receiver
-        name = ref.get("name") if isinstance(ref.get("name"), str) else None
+    code>`` (another agency of the directory, named as there: queued for the interconnection axis)
+    → stored receiver."""
+    if isinstance(ref, dict):  # {"ref": "org:<code>"} or a stored receiver
         ref = ref.get("ref") or (f"org:{ref['code']}" if ref.get("code") else "")
     if not isinstance(ref, str) or ":" not in ref:
         raise ValueError("phải có dạng unit:<mã> hoặc org:<mã định danh>")
@@ -62,11 +62,12 @@ def parse_receiver(ref) -> dict:
         code = code.upper()
         if not ORG_ID.match(code):
             raise ValueError(f"mã định danh {code} không hợp lệ")
-        unit = db.session.get(Unit, code)
         if code == settings.get("ORG_CODE"):
             raise ValueError("không gửi cho chính cơ quan mình")
-        name = (name or "").strip()[:300] or (unit.name if unit else code)
-        return {"ref": f"org:{code}", "kind": "org", "code": code, "name": name}
+        agency = agencies.get(code)
+        if agency is None or not agency.active:
+            raise ValueError(f"cơ quan {code} không có trong danh bạ liên thông")
+        return {"ref": f"org:{code}", "kind": "org", "code": code, "name": agency.name}
     raise ValueError("phải có dạng unit:<mã> hoặc org:<mã định danh>")
 
 
@@ -207,12 +208,17 @@ def needs_review(drafter: User) -> bool:
     return not drafter.has_role(Role.UNIT_HEAD, Role.LEADER)
 
 
-def create(actor: User, meta: dict, files: list[Upload], *, ticket: Ticket | None = None) -> Document:
-    """A new outgoing draft (status ``draft``) and its issue-sign-send flow with a ``submit`` task."""
+def create(actor: User, meta: dict, files: list[Upload], annexes: list[Upload] = (), *,
+           ticket: Ticket | None = None) -> Document:
+    """A new outgoing draft (status ``draft``) and its issue-sign-send flow with a ``submit`` task.
+
+    ``files`` are the main document (its last PDF is the text to sign unless the draft has a body);
+    ``annexes`` are marked as annexes (phụ lục): they travel with it and are never the text signed."""
     if not can_draft(actor):
         raise Forbidden(N_("Chỉ chuyên viên, lãnh đạo phòng và lãnh đạo Sở được soạn văn bản đi."))
     cleaned = clean_metadata(meta, actor)
     checked = check(files, first_must_be_pdf=not cleaned.get("body")) if files else []
+    checked_annexes = check(list(annexes), first_must_be_pdf=False) if annexes else []
     new_blobs: list[str] = []
     try:
         with transaction():
@@ -225,10 +231,7 @@ def create(actor: User, meta: dict, files: list[Upload], *, ticket: Ticket | Non
             _apply(doc, cleaned)
             db.session.add(doc)
             db.session.flush()
-            if checked:
-                attach(doc, checked, actor_id=actor.id, kind="draft", new_blobs=new_blobs)
-                db.session.refresh(doc, ["attachments"])
-                signatures.check_attachments(doc)
+            _attach_files(doc, checked, checked_annexes, actor, new_blobs)
             ctx.document = doc
             history.set_status(doc, "draft", ctx, action="draft_created",
                                note=f"Trả lời văn bản đến mã {doc.in_reply_to_id}" if doc.in_reply_to_id else None)
@@ -284,18 +287,32 @@ def update_draft(actor: User, document: Document, meta: dict) -> Document:
     return document
 
 
-def add_files(actor: User, document: Document, files: list[Upload], *, ticket: Ticket | None = None) -> Document:
-    """New versions of the draft file (checked like every upload; never overwriting earlier ones)."""
+def _attach_files(document: Document, checked: list, checked_annexes: list, actor: User, new_blobs: list) -> None:
+    if checked:
+        attach(document, checked, actor_id=actor.id, kind="draft", new_blobs=new_blobs)
+    if checked_annexes:
+        attach(document, checked_annexes, actor_id=actor.id, kind="annex", new_blobs=new_blobs)
+    if checked or checked_annexes:
+        db.session.refresh(document, ["attachments"])
+        signatures.check_attachments(document)
+
+
+def add_files(actor: User, document: Document, files: list[Upload], annexes: list[Upload] = (), *,
+              ticket: Ticket | None = None) -> Document:
+    """New versions of the draft file and new annexes (checked like every upload; never overwriting
+    earlier ones)."""
     _editable(actor, document)
-    checked = check(files, first_must_be_pdf=False)
+    if not files and not annexes:
+        raise InvalidInput(N_("Chưa có tệp."), details={"files": "Chọn tệp văn bản hoặc phụ lục."})
+    checked = check(files, first_must_be_pdf=False) if files else []
+    checked_annexes = check(list(annexes), first_must_be_pdf=False) if annexes else []
     new_blobs: list[str] = []
     try:
         with transaction():
-            attach(document, checked, actor_id=actor.id, kind="draft", new_blobs=new_blobs)
-            db.session.refresh(document, ["attachments"])
-            signatures.check_attachments(document)
+            _attach_files(document, checked, checked_annexes, actor, new_blobs)
+            names = [u.name for u, _m in checked] + [f"phụ lục {u.name}" for u, _m in checked_annexes]
             history.record(document, "draft_file_added", runtime.RunContext(actor=actor, document=document),
-                           note=", ".join(u.name for u, _m in checked))
+                           note=", ".join(names))
             if ticket:
                 ticket.remember(document)
     except BaseException:

@@ -16,7 +16,7 @@ from engine.errors import N_, DangerousContent, InvalidInput
 from engine.incoming import signatures
 from engine.models import Document
 from engine.models.documents import Urgency
-from engine.outgoing import signing_keys
+from engine.outgoing import annexes, signing_keys
 from engine.outgoing.preparing import (
     archive_unit,
     decision_of,
@@ -164,13 +164,17 @@ def issue_document(ctx, **_params) -> dict:
             date_text=date_vi(when.date()) if composed else f"{place}, {date_vi(when.date())}",
             seal_box=tuple(layout["seal_box"]), page=int(layout["page"]), timestamper=signing_keys.timestamper(),
             org_name=settings.get("ORG_NAME"), seal_png=seal_image(), location=place, now=when)
+        sealed_annexes = annexes.seal(document, seal, number_notation=text_number, when=when)
     finally:
         signing_keys.close(seal)
     document.number, document.notation, document.issued_on = number_text(number), notation, when.date()
     document.outgoing_year, document.outgoing_number, document.issued_at = year, number, when
+    unsigned = annexes.store_issued(document, sealed_annexes, ctx.actor)  # the issued main file stays last
     store_pdf(document, issued, f"{document.number}-{notation}.pdf", "issued", ctx.actor)
     document.search_text = search_text(document)
     signatures.update_legal_standing(document)
     history.set_status(document, "issued", ctx, action="issued",
-                       note=f"Số {document.number_notation}, {date_vi(when.date())}; ký số của cơ quan")
+                       note=f"Số {document.number_notation}, {date_vi(when.date())}; ký số của cơ quan"
+                       + (f"; {len(sealed_annexes)} phụ lục" if sealed_annexes else "")
+                       + (f"; phụ lục không ký số được: {', '.join(unsigned)}" if unsigned else ""))
     return {"number": document.number, "notation": notation}

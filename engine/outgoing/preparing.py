@@ -187,11 +187,13 @@ def preview(document: Document) -> bytes:
     return pdf
 
 
-def store_pdf(document: Document, data: bytes, name: str, kind: str, actor: User | None) -> Attachment:
+def store_pdf(document: Document, data: bytes, name: str, kind: str, actor: User | None,
+              content_type: str = "application/pdf") -> Attachment:
+    """A file the system made (to sign, signed, issued; annexes as issued) added after the others."""
     digest, _created = store().put(data)
     last = db.session.query(func.max(Attachment.position)).filter_by(document_id=document.id).scalar()
     row = Attachment(document_id=document.id, position=(last + 1) if last is not None else 0,
-                     name=safe_name(name), content_type="application/pdf", size=len(data), sha256=digest,
+                     name=safe_name(name), content_type=content_type, size=len(data), sha256=digest,
                      kind=kind, created_at=clock.now(), created_by_id=actor.id if actor else None)
     db.session.add(row)
     document.attachments.append(row)

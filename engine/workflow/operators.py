@@ -16,7 +16,7 @@ DESCRIPTIONS: dict[str, str] = {}
 # Domain modules that register operators; imported once, lazily, to avoid import cycles.
 _PROVIDERS = ("engine.incoming.registration", "engine.processing.lines", "engine.outgoing.preparing",
               "engine.outgoing.issuing", "engine.outgoing.sending", "engine.deadlines.escalation",
-              "engine.processing.replies")
+              "engine.processing.replies", "engine.interconnection.recall")
 
 
 def operator(name: str, description: str):

@@ -43,7 +43,7 @@ from integrations.pdf._sync import run_blocking
 __all__ = [
     "FIELD_NUMBER", "FIELD_DATE", "FIELD_LEADER", "FIELD_ORG", "VN_TZ",
     "IssueError", "Box",
-    "add_issue_fields", "sign_as_leader", "issue_with_seal", "seal_box_over",
+    "add_issue_fields", "sign_as_leader", "issue_with_seal", "seal_box_over", "seal_annex",
     "make_local_timestamper", "make_http_timestamper", "stamp_font", "signature_field_names",
 ]
 
@@ -342,6 +342,40 @@ def issue_with_seal(pdf_bytes: bytes, org_signer: Signer, *, number_text: str, d
                                    new_field_spec=spec)
     params = {"coquan": org_name, "thoigian": _fmt_time(_now_vn(now))}
     out = run_blocking(lambda: pdf_signer.async_sign_pdf(w, appearance_text_params=params))
+    return out.getvalue()
+
+
+def seal_annex(pdf_bytes: bytes, org_signer: Signer, *, text: str, timestamper: TimeStamper | None,
+               org_name: str, location: str | None = None, field_name: str = "CoQuan_PhuLuc",
+               stamp_font_size: int = 8, font_cache_dir: str | os.PathLike | None = None,
+               now: _dt.datetime | None = None) -> bytes:
+    """The organisation signature on an annex filed separately (conventions §5.6): top right of the
+    first page, text only (no seal image) — ``<org>``, ``text`` (e.g. the main document's number),
+    the signing time. One incremental revision; raises :class:`IssueError` on a PDF it cannot sign."""
+    try:
+        w = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
+        page = w.find_page_for_modification(0)[0].get_object()
+        x1, y1, x2, y2 = (float(v) for v in page.get("/MediaBox", (0, 0, 595, 842)))
+    except Exception as e:  # encrypted, broken or page-less PDFs
+        raise IssueError(f"cannot open the annex for signing: {e}") from e
+    box = (round(x2 - 24 - 190, 2), round(y2 - 20 - 48, 2), round(x2 - 24, 2), round(y2 - 20, 2))
+    style = TextStampStyle(
+        stamp_text="%(coquan)s\n%(noidung)s\nThời gian ký: %(thoigian)s",
+        text_box_style=_text_style(stamp_font(cache_dir=font_cache_dir), stamp_font_size), border_width=0,
+        inner_content_layout=layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MAX,
+                                                        y_align=layout.AxisAlignment.ALIGN_MAX),
+    )
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
+        reason="Ban hành phụ lục kèm theo văn bản", location=location, name=org_name)
+    spec = fields.SigFieldSpec(field_name, on_page=0, box=box)
+    pdf_signer = signers.PdfSigner(meta, signer=org_signer, timestamper=timestamper, stamp_style=style,
+                                   new_field_spec=spec)
+    params = {"coquan": org_name, "noidung": text, "thoigian": _fmt_time(_now_vn(now))}
+    try:
+        out = run_blocking(lambda: pdf_signer.async_sign_pdf(w, appearance_text_params=params))
+    except (FormFillingError, ValueError) as e:
+        raise IssueError(str(e)) from e
     return out.getvalue()
 
 

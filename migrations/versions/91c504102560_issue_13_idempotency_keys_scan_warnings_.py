@@ -1,7 +1,7 @@
 """issue 13: idempotency keys, scan warnings, outages, throttles
 
 Revision ID: 91c504102560
-Revises: 0f0e9ca941f8
+Revises: 7ee760c3b32f
 Create Date: 2026-12-01 01:15:09.876048
 
 """
@@ -13,7 +13,7 @@ import engine.db  # noqa: F401 - custom column types (AwareDateTime) used by aut
 
 # revision identifiers, used by Alembic.
 revision = '91c504102560'
-down_revision = '0f0e9ca941f8'
+down_revision = '7ee760c3b32f'
 branch_labels = None
 depends_on = None
 

@@ -6,6 +6,7 @@ from web.api import (  # noqa: F401
     admin,
     documents,
     incoming,
+    interconnection,
     notifications,
     operations,
     outgoing,

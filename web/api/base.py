@@ -59,8 +59,8 @@ def multipart_metadata() -> dict:
     return meta
 
 
-def uploads() -> list[Upload]:
-    return [Upload(f.filename or "", f.read(), f.mimetype) for f in request.files.getlist("files")]
+def uploads(field: str = "files") -> list[Upload]:
+    return [Upload(f.filename or "", f.read(), f.mimetype) for f in request.files.getlist(field)]
 
 
 def doc_response(doc, status=200):

@@ -23,9 +23,9 @@ from web.downloads import preview_response
 @api.post("/documents/outgoing")
 @token_required
 def create_outgoing():
-    meta, files = multipart_metadata(), uploads()
-    doc, replayed = idempotency.run(g.user, idempotency_key(), "outgoing", meta, files,
-                                    lambda ticket: drafting.create(g.user, meta, files, ticket=ticket))
+    meta, files, annexes = multipart_metadata(), uploads(), uploads("annexes")
+    doc, replayed = idempotency.run(g.user, idempotency_key(), "outgoing", meta, [*files, *annexes],
+                                    lambda ticket: drafting.create(g.user, meta, files, annexes, ticket=ticket))
     return replayable_response(doc, replayed)
 
 
@@ -45,9 +45,9 @@ def update_outgoing_draft(document_id: int):
 @api.post("/documents/<int:document_id>/files")
 @token_required
 def add_outgoing_files(document_id: int):
-    doc, files = documents.get_visible(g.user, document_id), uploads()
-    doc, replayed = idempotency.run(g.user, idempotency_key(), f"files:{doc.id}", {}, files,
-                                    lambda ticket: drafting.add_files(g.user, doc, files, ticket=ticket))
+    doc, files, annexes = documents.get_visible(g.user, document_id), uploads(), uploads("annexes")
+    doc, replayed = idempotency.run(g.user, idempotency_key(), f"files:{doc.id}", {}, [*files, *annexes],
+                                    lambda ticket: drafting.add_files(g.user, doc, files, annexes, ticket=ticket))
     return replayable_response(doc, replayed)
 
 

@@ -1,5 +1,16 @@
 """Pages people use, one blueprint per part of the work."""
-from web.pages import account, admin, documents, incoming, notifications, operations, outgoing, people, processing
+from web.pages import (
+    account,
+    admin,
+    documents,
+    incoming,
+    interconnection,
+    notifications,
+    operations,
+    outgoing,
+    people,
+    processing,
+)
 
 BLUEPRINTS = (documents.bp, incoming.bp, processing.bp, outgoing.bp, people.bp, notifications.bp, admin.bp,
-              account.bp, operations.bp)
+              account.bp, interconnection.bp, operations.bp)

@@ -9,10 +9,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from engine import documents
+from engine import documents, settings
 from engine.doctypes import DOC_TYPES
 from engine.errors import DomainError
 from engine.incoming.uploads import Upload
+from engine.interconnection import agencies
 from engine.models.documents import Urgency
 from engine.outgoing import drafting
 from engine.processing import tasks
@@ -24,11 +25,8 @@ bp = Blueprint("outgoing", __name__)
 
 
 def _meta(form) -> dict:
-    """Form fields → outgoing metadata (receivers: checked units plus typed agency codes)."""
+    """Form fields → outgoing metadata (receivers: checked units and agencies chosen by name)."""
     receivers = list(form.getlist("receivers"))
-    for code in (form.get("org_receivers") or "").replace(";", ",").split(","):
-        if code.strip():
-            receivers.append("org:" + code.strip())
     meta = {"doc_type": form.get("doc_type") or None, "subject": form.get("subject") or None,
             "urgency": form.get("urgency") or "normal", "signer": form.get("signer") or None,
             "paper_copy": "paper_copy" in form, "body": form.get("body") or None, "receivers": receivers,
@@ -49,8 +47,8 @@ def _meta(form) -> dict:
     return meta
 
 
-def _files():
-    return [Upload(f.filename or "", f.read(), f.mimetype) for f in request.files.getlist("files") if f.filename]
+def _files(field: str = "files"):
+    return [Upload(f.filename or "", f.read(), f.mimetype) for f in request.files.getlist(field) if f.filename]
 
 
 def _form_values(doc=None, form=None) -> dict:
@@ -64,8 +62,7 @@ def _form_values(doc=None, form=None) -> dict:
     return {"doc_type": doc.doc_type, "subject": doc.subject, "urgency": doc.urgency,
             "signer": f"user:{doc.signer.username}" if doc.signer else "", "paper_copy": doc.paper_copy,
             "body": doc.body or "", "notes": doc.notes or "",
-            "receivers": [r.get("ref") for r in doc.receivers or () if r.get("kind") == "unit"],
-            "org_receivers": ", ".join(r["code"] for r in doc.receivers or () if r.get("kind") == "org"),
+            "receivers": [r.get("ref") for r in doc.receivers or ()],
             **{k: ", ".join(f"{v:g}" for v in custom[k]) for k in drafting.BOX_KEYS if k in custom},
             **{k: custom[k] for k in ("page", "number_page") if k in custom}}
 
@@ -73,6 +70,7 @@ def _form_values(doc=None, form=None) -> dict:
 def _render(template, doc=None, values=None, errors=None, status=200):
     return render_template(template, doc=doc, form=values or {}, errors=errors or {}, doc_types=DOC_TYPES,
                            urgencies=Urgency.LABELS, leaders=leaders(), units=units(),
+                           agencies=[a for a in agencies.search(limit=500) if a.code != settings.get("ORG_CODE")],
                            submit_task=_submit_task(doc) if doc else None), status
 
 
@@ -87,7 +85,7 @@ def new_outgoing():
         abort(403)
     if request.method == "POST":
         try:
-            doc = drafting.create(current_user, _meta(request.form), _files())
+            doc = drafting.create(current_user, _meta(request.form), _files(), _files("annexes"))
         except DomainError as error:
             flash(error_text(error), "error")
             return _render("outgoing/draft.html", values=_form_values(form=request.form), errors=error.details,
@@ -111,9 +109,9 @@ def edit_draft(document_id: int):
         if not editable:
             abort(403)
         try:
-            files = _files()
-            if files:
-                drafting.add_files(current_user, doc, files)
+            files, annexes = _files(), _files("annexes")
+            if files or annexes:
+                drafting.add_files(current_user, doc, files, annexes)
             drafting.update_draft(current_user, doc, _meta(request.form))
         except DomainError as error:
             flash(error_text(error), "error")

@@ -1,10 +1,12 @@
 """The OpenAPI 3 description of the JSON API, one module per part of the API."""
 from __future__ import annotations
 
-from web.api.openapi import core, operations, outgoing, people, processing
+from web.api.openapi import core, interconnection, operations, outgoing, people, processing
 from web.api.openapi.parts import complete_responses
 
 
 def openapi_document() -> dict:
-    """The whole description: core paths, routing and processing, outgoing documents, people, operations."""
-    return complete_responses(operations.extend(people.extend(outgoing.extend_openapi(processing.extend(core.core())))))
+    """The whole description: core paths, routing and processing, outgoing documents, people,
+    interconnection, operations; then the answers every operation can give."""
+    spec = outgoing.extend_openapi(processing.extend(core.core()))
+    return complete_responses(operations.extend(interconnection.extend(people.extend(spec))))

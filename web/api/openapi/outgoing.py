@@ -41,14 +41,15 @@ SCHEMAS = {
         "subject": {"type": "string"},
         "receivers": {"type": "array", "items": {"type": "string"}, "example": ["unit:ncc", "org:000.00.00.H47"],
                       "description": "unit:<code> — delivered internally to the unit's head; "
-                                     "org:<identifier code> — queued for the interconnection axis"},
+                                     "org:<identifier code> — an agency of the directory (GET /agencies), "
+                                     "queued for the interconnection axis"},
         "urgency": {"type": "string", "enum": ["normal", "khan", "thuong_khan", "hoa_toc"]},
         "signer": {"type": "string", "example": "user:giamdoc", "description": "a leader"},
         "in_reply_to": {"type": "integer", "description": "id of the incoming document answered"},
         "paper_copy": {"type": "boolean", "description": "also sent on paper (R-LEGAL-2)"},
         "body": {"type": "string", "description": "text composed into the Decree 30 layout; blank lines "
-                                                  "separate paragraphs. Without it, the last uploaded PDF is the "
-                                                  "final document"},
+                                                  "separate paragraphs. Without it, the last uploaded PDF of the "
+                                                  "main document (not an annex) is the final document"},
         "notes": {"type": "string"},
         "layout": {"$ref": "#/components/schemas/Layout"}}},
     "SubmitForm": {"type": "object", "description": "task submit (the drafter): the PDF to sign is built now",
@@ -91,8 +92,11 @@ def _paths(doc_ref, secured) -> dict:
                 "type": "object", "required": ["metadata"], "properties": {
                     "metadata": {"type": "string", "description": "JSON of OutgoingMetadata"},
                     "files": {"type": "array", "items": {"type": "string", "format": "binary"},
-                              "description": "the draft or final PDF (without body the first must be a PDF), "
-                                             "or attachments"}}}}}},
+                              "description": "the draft or final PDF of the main document (without body the "
+                                             "first must be a PDF; the last PDF is the text to sign)"},
+                    "annexes": {"type": "array", "items": {"type": "string", "format": "binary"},
+                                "description": "annexes (phụ lục): never the text signed; on issue PDF annexes "
+                                               "get the organisation signature, all travel with the document"}}}}}},
             "responses": {"201": ok("document, status draft, with a submit task for the drafter", doc_ref),
                           "403": err("not a specialist, unit head or leader"), "413": err("file too large"),
                           "422": err("invalid, secret_document or dangerous_content")}}},
@@ -103,10 +107,13 @@ def _paths(doc_ref, secured) -> dict:
             "responses": {"200": ok("document", doc_ref), "403": err("not the drafter or no longer a draft"),
                           "422": err("invalid")}}},
         "/documents/{id}/files": {"post": {
-            "summary": "Tải lên phiên bản mới của tệp dự thảo", "security": secured, "parameters": [id_param],
+            "summary": "Tải lên phiên bản mới của tệp dự thảo, hoặc phụ lục", "security": secured,
+            "parameters": [id_param],
             "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-                "type": "object", "properties": {"files": {"type": "array", "items": {
-                    "type": "string", "format": "binary"}}}}}}},
+                "type": "object", "properties": {
+                    "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                    "annexes": {"type": "array", "items": {"type": "string", "format": "binary"},
+                                "description": "files marked as annexes (phụ lục)"}}}}}},
             "responses": {"201": ok("document", doc_ref), "403": err("not the drafter or no longer a draft"),
                           "422": err("invalid or dangerous_content")}}},
         "/documents/{id}/preview": {"get": {
