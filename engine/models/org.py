@@ -61,8 +61,6 @@ class User(db.Model):
     unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
     password_hash: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(AwareDateTime())
     created_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     # Set on handover (R-ACCOUNT-1): work that would still reach this user goes to the successor.
     successor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -7,8 +7,8 @@ from datetime import timedelta
 from engine import clock
 from engine.db import db
 from engine.errors import N_, AuthFailed, Forbidden, InvalidInput, Throttled
-from engine.models import User, UserSession
-from engine.people import audit, passwords, sessions
+from engine.models import Role, Throttle, User, UserSession
+from engine.people import audit, passwords, sessions, throttle
 from engine.tx import transaction
 
 MAX_FAILURES = 5
@@ -21,41 +21,75 @@ class PasswordChangeRequired(Forbidden):
     code = "password_change_required"
 
 
-def authenticate(username: str, password: str) -> User:
-    """The user with these credentials; failures are counted and lock the account.
+LOGIN_POLICY = throttle.Policy(limit=MAX_FAILURES, window=LOCKOUT, block=LOCKOUT)
 
-    Raises AuthFailed (bad credentials) or Throttled (locked for LOCKOUT after
-    MAX_FAILURES failures). The failure counter is committed either way.
-    """
-    username = (username or "").strip()
-    user = db.session.query(User).filter_by(username=username).one_or_none()
-    now = clock.now()
-    if user is not None and user.locked_until and user.locked_until > now:
-        minutes = int((user.locked_until - now).total_seconds() // 60) + 1
-        raise Throttled(N_("Tài khoản tạm khóa do đăng nhập sai nhiều lần. Thử lại sau %(minutes)s phút."),
-                        params={"minutes": minutes})
-    if (user is None or not user.active or not password or len(password) > passwords.MAX_LENGTH
-            or not passwords.verify(user.password_hash, password)):
-        if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILURES:
-                user.locked_until, user.failed_logins = now + LOCKOUT, 0
-            db.session.commit()
-            if user.locked_until and user.locked_until > now:
-                raise Throttled(N_("Tài khoản tạm khóa do đăng nhập sai nhiều lần. Thử lại sau %(minutes)s phút."),
-                                params={"minutes": int(LOCKOUT.total_seconds() // 60)})
+
+def _login_prefix(username: str) -> str:
+    return f"login:{username.strip().lower()}:"
+
+
+def login_key(username: str, client_ip: str | None) -> str:
+    """Failures are counted per account *and* client: a stranger guessing from elsewhere blocks only
+    himself, never the owner's sign-in from her own desk."""
+    return _login_prefix(username) + (client_ip or "-")
+
+
+def authenticate(username: str, password: str, client_ip: str | None = None) -> User:
+    """The user with these credentials. Raises AuthFailed (bad credentials) or Throttled (MAX_FAILURES
+    failures from this client within LOCKOUT). Unknown usernames are counted and answered exactly like
+    known ones, with the same work done, so that the answer does not tell which accounts exist."""
+    username = (username or "").strip()[:80]
+    key = login_key(username, client_ip)
+    until = throttle.blocked_until(key)
+    if until:
+        raise _locked(until)
+    user = db.session.query(User).filter_by(username=username).one_or_none() if username else None
+    acceptable = bool(password) and len(password) <= passwords.MAX_LENGTH
+    matches = passwords.verify(user.password_hash if user else passwords.decoy_hash(), password if acceptable else "")
+    if user is None or not user.active or not acceptable or not matches:
+        until = throttle.record_failure(key, LOGIN_POLICY)
+        if until:
+            raise _locked(until)
         raise AuthFailed(N_("Tên đăng nhập hoặc mật khẩu không đúng."))
-    if user.failed_logins or user.locked_until:
-        user.failed_logins, user.locked_until = 0, None
+    throttle.clear(key)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     db.session.commit()
     return user
 
 
+def _locked(until) -> Throttled:
+    minutes = max(1, int((until - clock.now()).total_seconds() // 60) + 1)
+    return Throttled(N_("Đăng nhập sai nhiều lần; tạm khóa đăng nhập từ máy này. Thử lại sau %(minutes)s phút."),
+                     params={"minutes": minutes})
+
+
+def unlock(admin: User, username: str) -> int:
+    """Lift every sign-in block on ``username`` (administrators); returns how many were lifted."""
+    if not admin.has_role(Role.ADMIN):
+        raise Forbidden(N_("Chỉ quản trị hệ thống được mở khóa đăng nhập."))
+    with transaction():
+        lifted = drop_sign_in_blocks(username)
+        audit.record(admin, "sign_in_unlocked", f"user:{username}", {"clients": lifted})
+    return lifted
+
+
+def drop_sign_in_blocks(username: str) -> int:
+    """Forget the sign-in failures of ``username`` from every client, in the caller's transaction."""
+    rows = db.session.query(Throttle).filter(Throttle.key.startswith(_login_prefix(username), autoescape=True)).all()
+    for row in rows:
+        db.session.delete(row)
+    return sum(1 for row in rows if row.blocked_until and row.blocked_until > clock.now())
+
+
+def blocked_sign_ins(username: str) -> list:
+    """The clients currently blocked from signing in as ``username`` (for the administrator)."""
+    return throttle.blocked(_login_prefix(username))
+
+
 def sign_in(username: str, password: str, kind: str, client: sessions.Client | None = None) -> tuple[User, str]:
     """Check the credentials and open a session of ``kind``; returns the user and the session secret."""
-    user = authenticate(username, password)
+    user = authenticate(username, password, client.ip if client else None)
     return user, sessions.start(user, kind, client)
 
 

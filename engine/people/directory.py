@@ -11,7 +11,7 @@ from engine import clock
 from engine.db import db
 from engine.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import Document, InboxTask, LineStatus, ProcessingLine, Role, Unit, User, UserRole
-from engine.people import audit, passwords, sessions
+from engine.people import accounts, audit, passwords, sessions
 from engine.text import fold
 from engine.tx import transaction
 from engine.validation import Fields
@@ -224,7 +224,7 @@ def reset_password(admin: User, username: str) -> str:
     with transaction():
         user.password_hash = passwords.hash_password(secret)
         user.must_change_password = True
-        user.failed_logins, user.locked_until = 0, None
+        accounts.drop_sign_in_blocks(user.username)
         ended = sessions.revoke_all(user)
         audit.record(admin, "password_reset", f"user:{user.username}", {"sessions_ended": ended})
     return secret

@@ -19,6 +19,7 @@ from engine.models import User, UserSession
 from engine.tx import transaction
 
 IDLE_TIMEOUT = timedelta(minutes=30)  # Đ23.1e
+MAX_AGE = timedelta(hours=12)  # however active, a session (a copied cookie, a leaked token) ends within a day
 TOUCH_EVERY = timedelta(minutes=1)  # refreshing last_used_at at most this often keeps reads cheap
 KINDS = ("web", "api")
 
@@ -61,7 +62,7 @@ def keep_alive(row: UserSession) -> bool:
     """Restart the idle timer of an open session; False (and the session ended for good) when it was
     idle too long or its user was deactivated."""
     now = clock.now()
-    if now - row.last_used_at > IDLE_TIMEOUT or not row.user.active:
+    if now - row.last_used_at > IDLE_TIMEOUT or now - row.created_at > MAX_AGE or not row.user.active:
         row.revoked_at = now
         db.session.commit()
         return False

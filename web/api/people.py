@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from engine.errors import N_, InvalidInput
-from engine.people import audit, directory, staff_import, units
+from engine.people import accounts, audit, directory, staff_import, units
 from web.api.base import api, json_body, token_required
 from web.api.serializers import iso
 
@@ -70,6 +70,20 @@ def update_user(username: str):
 def reset_password(username: str):
     secret = directory.reset_password(g.user, username)
     return jsonify(account_json(directory.get_user(username), secret))
+
+
+@api.get("/users/<username>/sign-in-blocks")
+@token_required
+def sign_in_blocks(username: str):
+    directory.require_admin(g.user)
+    return jsonify({"items": [{"client": b.key.rsplit(":", 1)[1], "blocked_until": iso(b.blocked_until)}
+                              for b in accounts.blocked_sign_ins(username)]})
+
+
+@api.delete("/users/<username>/sign-in-blocks")
+@token_required
+def unlock_sign_in(username: str):
+    return jsonify({"unlocked": accounts.unlock(g.user, username)})
 
 
 @api.post("/users/import")

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from engine.errors import DomainError
 from engine.models import Role
-from engine.people import audit, directory, staff_import, units
+from engine.people import accounts, audit, directory, staff_import, units
 from engine.processing import handover
 from web.i18n import error_text
 from web.pages.common import act
@@ -33,7 +33,8 @@ def _account_form() -> dict:
 def _render_user(template: str, form: dict, errors: dict | None = None, user=None, status: int = 200):
     return render_template(template, form=form, errors=errors or {}, user=user, roles=Role.ALL,
                            units=units.listing(active_only=True),
-                           events=audit.recent(f"user:{user.username}", 50) if user else []), status
+                           events=audit.recent(f"user:{user.username}", 50) if user else [],
+                           blocks=accounts.blocked_sign_ins(user.username) if user else []), status
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -93,6 +94,13 @@ def reset_password(username: str):
         return redirect(url_for("people.edit_user", username=username))
     return render_template("people/one_time_password.html", user=directory.get_user(username), secret=secret,
                            created=False)
+
+
+@bp.route("/users/<username>/unlock", methods=["POST"])
+def unlock_sign_in(username: str):
+    act(lambda: accounts.unlock(current_user, username),
+        lambda count: gettext("Đã mở khóa đăng nhập (%(count)s máy).", count=count))
+    return redirect(url_for("people.edit_user", username=username))
 
 
 @bp.route("/users/import", methods=["GET", "POST"])

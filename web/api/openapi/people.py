@@ -84,6 +84,17 @@ def extend(spec: dict) -> dict:
             "Cấp lại mật khẩu dùng một lần (quản trị); mọi phiên của tài khoản kết thúc",
             {"200": ok("account with one_time_password", ref("Account")), "403": admin_only,
              "404": err("unknown")}, params=[_path("username")])},
+        "/users/{username}/sign-in-blocks": {
+            "get": _op("Các máy đang bị khóa đăng nhập vào tài khoản này (đăng nhập sai nhiều lần)",
+                       {"200": ok("blocked clients", {"type": "object", "properties": {"items": {
+                           "type": "array", "items": {"type": "object", "properties": {
+                               "client": {"type": "string"},
+                               "blocked_until": {"type": "string", "format": "date-time"}}}}}}),
+                        "403": admin_only}, params=[_path("username")]),
+            "delete": _op("Mở khóa đăng nhập cho tài khoản này từ mọi máy (quản trị)",
+                          {"200": ok("how many blocks were lifted", {"type": "object", "properties": {
+                              "unlocked": {"type": "integer"}}}), "403": admin_only},
+                          params=[_path("username")])},
         "/users/import": {"post": {
             "summary": "Nhập danh sách cán bộ (CSV: username, full_name, email, unit, roles, position[, phone])",
             "security": SECURED,
