@@ -49,6 +49,9 @@ DEFAULTS = {
     # Certificate revocation lists fetched by the operators (DER or PEM files); without them revocation
     # is shown as not checked. "require": every certificate of a chain must be covered by a list.
     "CRL_DIR": None,
+    # Backups (engine.operations.backups): where, and how many to keep; one is made every night.
+    "BACKUP_DIR": None,  # default <DATA>/backups; better another disk
+    "BACKUP_KEEP": 14,
     "REVOCATION_MODE": "require",
     # Interconnection axis (engine.interconnection): an LGSP-style REST axis or a folder drop; neither =
     # packages wait in the outbox.

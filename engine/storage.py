@@ -47,12 +47,17 @@ class FileStore:
     def get(self, sha256: str) -> bytes:
         return self.path_for(sha256).read_bytes()
 
+    def blobs(self):
+        """Paths of every stored blob."""
+        for path in self.root.glob("??/??/*"):
+            if len(path.name) == 64 and not path.name.startswith("."):
+                yield path
+
     def stale_blobs(self, cutoff: float):
         """Digests of the blobs last written or reused before ``cutoff`` (a POSIX time)."""
-        for path in self.root.glob("??/??/*"):
-            name = path.name
-            if len(name) == 64 and not name.startswith(".") and path.stat().st_mtime < cutoff:
-                yield name
+        for path in self.blobs():
+            if path.stat().st_mtime < cutoff:
+                yield path.name
 
     def remove_if_stale(self, sha256: str, cutoff: float) -> bool:
         """Remove a blob unless it was written or reused since ``cutoff``.

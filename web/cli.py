@@ -1,22 +1,24 @@
-"""Command line: set up the database and demo data, serve the app, run the scheduler."""
+"""Command line: set up the database and demo data, serve the app, run the scheduler, back up and restore."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import click
 from flask import current_app
+from sqlalchemy.engine import make_url
 
+from engine import settings
 from engine.db import db
 from engine.errors import DomainError
 from engine.interconnection import agencies
 from engine.models import Role, User, UserRole
+from engine.operations import backups
 
 
 def initialise(demo_password: str | None) -> dict:
     """Create or upgrade the schema (Alembic migrations), deploy changed diagrams, and create the
     organisation, the demo users and their demo signing keys where missing."""
-    from pathlib import Path
-
     from flask_migrate import upgrade
 
     from engine.people import demo
@@ -97,3 +99,39 @@ def register_cli(app) -> None:
         from web.jobs import run_blocking_scheduler
 
         run_blocking_scheduler(current_app._get_current_object())
+
+    @app.cli.command("backup")
+    def backup_command():
+        """Back up the database and the files now (verified by restoring it into a temporary database)."""
+        try:
+            folder = backups.create()
+        except backups.BackupError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"backup written and verified: {folder}")
+
+    @app.cli.command("backup-verify")
+    @click.argument("folder", type=click.Path(exists=True, file_okay=False))
+    def backup_verify_command(folder: str):
+        """Restore a backup into a temporary database and check every document's files."""
+        try:
+            result = backups.verify(Path(folder))
+        except (backups.BackupError, OSError, ValueError, KeyError) as error:
+            raise click.ClickException(f"the backup does not restore: {error}") from None
+        click.echo(f"ok: {result.documents} documents, {result.attachments} attachments, {result.files} files")
+
+    @app.cli.command("restore")
+    @click.argument("folder", type=click.Path(exists=True, file_okay=False))
+    @click.option("--yes", is_flag=True, help="Replace the database without asking.")
+    def restore_command(folder: str, yes: bool):
+        """Replace the database and add the files of a backup (stop the web app and the scheduler first)."""
+        database_url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+        if not yes:
+            click.confirm(f"Replace the database {make_url(database_url).render_as_string()} with {folder}?",
+                          abort=True)
+        db.session.remove()
+        db.engine.dispose()
+        try:
+            result = backups.restore(Path(folder), database_url, settings.get("FILES_DIR"))
+        except (backups.BackupError, OSError, ValueError, KeyError) as error:
+            raise click.ClickException(f"restore failed: {error}") from None
+        click.echo(f"restored: {result.documents} documents, {result.attachments} attachments, {result.files} files")

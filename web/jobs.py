@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -10,6 +11,7 @@ from engine.clock import VN_TZ
 from engine.deadlines import digest, timer_sweep
 from engine.incoming import idempotency, uploads
 from engine.notifications import mailer
+from engine.operations import backups, health
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,8 @@ def _in_app(app, fn):
 def add_jobs(app, scheduler) -> None:
     scheduler.add_job(_in_app(app, timer_sweep.sweep_timers), "interval", seconds=30, id="timer_sweep",
                       max_instances=1, coalesce=True)
+    scheduler.add_job(_in_app(app, health.beat), "interval", seconds=30, id="heartbeat", max_instances=1,
+                      coalesce=True, next_run_time=datetime.now(VN_TZ))
     scheduler.add_job(_in_app(app, mailer.deliver_pending), "interval", seconds=60, id="outbox_email",
                       max_instances=1, coalesce=True)
     from engine.interconnection import delivery, polling
@@ -42,7 +46,9 @@ def add_jobs(app, scheduler) -> None:
         scheduler.add_job(_in_app(app, digest.send_digests), "cron", day_of_week="mon-sat", hour=hour,
                           minute=minute, timezone=VN_TZ, id=f"digest_{hour:02d}{minute:02d}",
                           max_instances=1, coalesce=True, misfire_grace_time=3600)
-    # Nightly: what crashes leave in the file store, and Idempotency-Keys nobody will retry any more.
+    # Nightly: a verified backup, then what crashes leave in the file store, and Idempotency-Keys nobody will retry any more.
+    scheduler.add_job(_in_app(app, backups.create), "cron", hour=1, minute=30, timezone=VN_TZ, id="backup",
+                      max_instances=1, coalesce=True, misfire_grace_time=6 * 3600)
     scheduler.add_job(_in_app(app, uploads.sweep_files), "cron", hour=2, minute=15, timezone=VN_TZ,
                       id="file_sweep", max_instances=1, coalesce=True, misfire_grace_time=6 * 3600)
     scheduler.add_job(_in_app(app, idempotency.forget_old), "cron", hour=2, minute=45, timezone=VN_TZ,

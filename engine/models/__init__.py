@@ -14,7 +14,7 @@ from engine.models.interconnection import (  # noqa: F401,E402
     DeliveryStatus,
     ReceivedPackage,
 )
-from engine.models.operations import Outage  # noqa: F401
+from engine.models.operations import Heartbeat, Incident, IncidentKind, IncidentStatus, Outage  # noqa: F401
 from engine.models.org import Role, Throttle, Unit, User, UserRole  # noqa: F401
 from engine.models.people import AuditEvent, UserSession  # noqa: F401
 from engine.models.processing import (  # noqa: F401,E402

@@ -23,7 +23,7 @@ OPTIONAL = {
 # Always emailed: urging, overdue escalation, urgent arrivals and issues, the digest itself.
 MANDATORY = {"urge": N_("Đôn đốc xử lý"), "escalation": N_("Báo quá hạn"),
              "urgent_arrival": N_("Văn bản đến khẩn"), "urgent_issue": N_("Văn bản khẩn chờ phát hành"),
-             "digest": N_("Thư tổng hợp đầu buổi")}
+             "digest": N_("Thư tổng hợp đầu buổi"), "incident": N_("Sổ sự cố: báo mới, giao xử lý, đã đóng")}
 
 
 def label(kind: str) -> str:
