@@ -41,6 +41,8 @@ ACTION_LABELS = {
     "issued": N_("Ban hành: cấp số, ngày, ký số cơ quan"),
     "sent": N_("Gửi văn bản"),
     "received_internal": N_("Nhận văn bản nội bộ"),
+    # process owners (engine/processes/)
+    "process_migrated": N_("Chuyển sang phiên bản quy trình mới"),
 }
 
 

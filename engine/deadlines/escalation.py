@@ -30,9 +30,12 @@ from engine.models import (
 from engine.models.documents import Urgency
 from engine.notifications.notify import document_link, notify
 from engine.text import duration_vi
-from engine.workflow.operators import operator
+from engine.workflow.operators import Param, operator
 
 OFFICE_UNIT = "vp"
+_STEP = Param("step", "Mã công việc (user task) được theo dõi hạn", required=True, example="'verify'")
+AUDIENCE_HELP = ("Người nhận: 'assignee' (người giữ), 'leaders' (lãnh đạo Sở), 'unit_head' (lãnh đạo đơn vị "
+                 "đang giữ), 'clerks' (văn thư), 'office_chief' (Chánh Văn phòng) hoặc 'user:<tên đăng nhập>'")
 
 
 def _with_role(role: str, unit: str | None = None) -> list[User]:
@@ -102,7 +105,8 @@ def describe(document: Document) -> str:
     ]))
 
 
-@operator("escalation/escalate", "Báo quá hạn cho lãnh đạo và người liên quan (mỗi ngày một lần)")
+@operator("escalation/escalate", "Báo quá hạn cho lãnh đạo và người liên quan (mỗi ngày một lần)", params=(
+    _STEP, Param("audience", AUDIENCE_HELP, example="['assignee', 'leaders']")))
 def escalate(ctx, step: str = "", audience=("leaders", "unit_head", "assignee"), **_params) -> dict:
     task = _open_task(ctx, step)
     if task is None:
@@ -130,7 +134,7 @@ def escalate(ctx, step: str = "", audience=("leaders", "unit_head", "assignee"),
     return {"open": True, "sent": sent}
 
 
-@operator("escalation/remind", "Nhắc hạn trước một ngày làm việc")
+@operator("escalation/remind", "Nhắc hạn trước một ngày làm việc", params=(_STEP,))
 def remind(ctx, step: str = "", **_params) -> dict:
     task = _open_task(ctx, step)
     if task is None:
@@ -153,7 +157,10 @@ NOTICES = {
 }
 
 
-@operator("notify/people", "Thông báo ngay cho người liên quan (văn bản khẩn)")
+@operator("notify/people", "Thông báo ngay cho người liên quan (văn bản khẩn)", params=(
+    Param("audience", AUDIENCE_HELP, required=True, example="['clerks']"),
+    Param("kind", "Loại thông báo: 'urgent_arrival' (văn bản đến khẩn), 'urgent_issue' (văn bản đi khẩn đã ký)",
+          required=True, example="'urgent_arrival'")))
 def notify_people(ctx, audience=(), kind: str = "", **_params) -> dict:
     document = ctx.document
     if kind not in NOTICES:

@@ -24,7 +24,7 @@ from engine.outgoing.drafting import drafter_of, needs_review
 from engine.storage import store
 from engine.validation import Fields
 from engine.workflow.forms import form
-from engine.workflow.operators import operator
+from engine.workflow.operators import Param, operator
 
 _RENDER_LOCK = threading.Lock()
 
@@ -228,14 +228,16 @@ def submit_draft(ctx, **_params) -> dict:
     return {"to_sign": row.sha256}
 
 
-@operator("outgoing/return", "Trả lại dự thảo cho người soạn, kèm ý kiến")
+@operator("outgoing/return", "Trả lại dự thảo cho người soạn, kèm ý kiến", params=(
+    Param("note", "Ý kiến khi trả lại", example="note"),
+    Param("step", "Bước trả lại: 'review' (lãnh đạo phòng) hoặc 'sign' (lãnh đạo Sở)", example="'review'")))
 def return_draft(ctx, note=None, step=None, **_params) -> dict:
     history.set_status(ctx.document, "draft", ctx, action=f"returned_{step}" if step in ("review", "sign")
                        else "returned", note=note)
     return {"returned": step}
 
 
-@operator("outgoing/approve", "Duyệt dự thảo")
+@operator("outgoing/approve", "Duyệt dự thảo", params=(Param("note", "Ý kiến khi duyệt", example="note"),))
 def approve_draft(ctx, note=None, **_params) -> dict:
     history.set_status(ctx.document, "approved", ctx, action="approved", note=note or None)
     return {"status": "approved"}

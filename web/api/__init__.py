@@ -8,6 +8,7 @@ from web.api import (  # noqa: F401
     incoming,
     notifications,
     outgoing,
+    processes,
     processing,
     records,
     session,

@@ -77,7 +77,7 @@ def task_form(task_id: str):
         else:
             flash(gettext("Đã hoàn thành: %(title)s", title=gettext(task.title)), "success")
             return redirect(url_for("documents.document", document_id=doc.id))
-    template = f"tasks/{task.name}.html"
+    template = f"tasks/{task.form_name}.html"
     matches = []
     if suspected:
         matches = [(document_or_none(m["id"]), m["reason"]) for m in suspected.details.get("matches", [])]
