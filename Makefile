@@ -7,7 +7,7 @@ REQ_HASH := $(shell sha256sum requirements.txt | cut -c1-12)
 STAMP := $(VENV)/.installed-$(REQ_HASH)
 MO := web/translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run test test-postgres bench scheduler install system-deps system-deps-test translations extract-messages
+.PHONY: run test test-postgres bench scheduler install system-deps system-deps-test translations extract-messages vendor
 
 run: install
 	$(BIN)/flask --app wsgi serve
@@ -50,3 +50,7 @@ $(MO): web/translations/en/LC_MESSAGES/messages.po $(STAMP)
 extract-messages: $(STAMP)
 	$(BIN)/pybabel --quiet extract -F babel.cfg -k N_ -k _l -o web/translations/messages.pot .
 	$(BIN)/pybabel --quiet update -i web/translations/messages.pot -d web/translations -D messages
+
+# Maintainers: rebuild the vendored JavaScript (vendor/*/build.sh) from the npm registry; needs node and npm.
+vendor:
+	bash scripts/vendor.sh

@@ -53,7 +53,7 @@ def init_idle_timeout(app) -> None:
 def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("processing.inbox")
+    return url_for("documents.home")  # the inbox, or the processes for a process owner
 
 
 @bp.route("/login", methods=["GET", "POST"])

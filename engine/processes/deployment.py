@@ -18,6 +18,17 @@ from engine.workflow import specs
 MAX_NOTE = 1000
 
 
+class DiagramInvalid(InvalidInput):
+    """A diagram with problems: refused as a whole; ``problems`` names every element at fault."""
+
+    code = "invalid_diagram"
+
+    def __init__(self, problems: list[diagram.Problem]):
+        super().__init__(N_("Sơ đồ có %(count)s lỗi, chưa được triển khai."), params={"count": len(problems)},
+                         details={"problems": [p.as_dict() for p in problems]})
+        self.problems = problems
+
+
 def can_view(user: User) -> bool:
     """Process owners edit processes; leaders may look at them."""
     return user.has_role(Role.PROCESS_OWNER, Role.LEADER)
@@ -89,8 +100,7 @@ def deploy(user: User, process_id: str | None, data: bytes | str, note: str | No
     note = _note(note, restored_from)
     problems = validate(xml, process_id)
     if problems:
-        raise InvalidInput(N_("Sơ đồ có %(count)s lỗi, chưa được triển khai."), params={"count": len(problems)},
-                           code="invalid_diagram", details={"problems": [p.as_dict() for p in problems]})
+        raise DiagramInvalid(problems)
     pid = process_id or diagram.main_process(diagram.parse(xml)[0]).get("id")
     current = specs.latest(pid)
     if current is not None and current.sha256 == hashlib.sha256(xml.encode("utf-8")).hexdigest():

@@ -37,11 +37,12 @@ class Outcome:
     mapping: list[dict] = field(default_factory=list)  # [{"from", "to", "name", "state"}] for open steps
     reasons: list[tuple[str, dict]] = field(default_factory=list)  # (message template, params)
 
-    def as_dict(self) -> dict:
+    def as_dict(self, translate=lambda text: text) -> dict:
+        """The outcome as JSON; ``translate`` renders the reasons in the reader's language."""
         doc = self.instance.document
         return {"instance_id": self.instance.id, "document_id": doc.id,
                 "document": doc.number_notation or doc.subject[:80], "status": self.status,
-                "mapping": self.mapping, "reasons": [template % params if params else template
+                "mapping": self.mapping, "reasons": [translate(template) % params if params else translate(template)
                                                      for template, params in self.reasons]}
 
 

@@ -6,7 +6,9 @@ from web.pages import (
     notifications,
     outgoing,
     people,
+    processes,
     processing,
 )
 
-BLUEPRINTS = (documents.bp, incoming.bp, processing.bp, outgoing.bp, people.bp, notifications.bp, admin.bp)
+BLUEPRINTS = (documents.bp, incoming.bp, processing.bp, outgoing.bp, people.bp, notifications.bp, admin.bp,
+              processes.bp)

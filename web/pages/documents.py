@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from engine import documents
 from engine.db import db
-from engine.models import Document
+from engine.models import Document, Role
 from engine.models.documents import Status
 from engine.processing import delegations, lines, tasks
 from web.downloads import attachment_response
@@ -18,6 +18,8 @@ bp = Blueprint("documents", __name__)
 @bp.route("/")
 @login_required
 def home():
+    if current_user.has_role(Role.PROCESS_OWNER) and not current_user.has_role(*Role.LANES.values()):
+        return redirect(url_for("processes.process_list"))  # a process owner has no inbox of their own
     return redirect(url_for("processing.inbox"))
 
 
