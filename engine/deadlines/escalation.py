@@ -18,6 +18,7 @@ from __future__ import annotations
 from engine import clock, history, settings
 from engine.db import db
 from engine.deadlines.calendar_service import current_calendar
+from engine.errors import N_
 from engine.models import (
     Document,
     InboxTask,
@@ -33,9 +34,10 @@ from engine.text import duration_vi
 from engine.workflow.operators import Param, operator
 
 OFFICE_UNIT = "vp"
-_STEP = Param("step", "Mã công việc (user task) được theo dõi hạn", required=True, example="'verify'")
-AUDIENCE_HELP = ("Người nhận: 'assignee' (người giữ), 'leaders' (lãnh đạo Sở), 'unit_head' (lãnh đạo đơn vị "
-                 "đang giữ), 'clerks' (văn thư), 'office_chief' (Chánh Văn phòng) hoặc 'user:<tên đăng nhập>'")
+_STEP = Param("step", N_("Mã công việc (user task) được theo dõi hạn"), required=True, example="'verify'")
+AUDIENCE_HELP = N_("Người nhận: 'assignee' (người giữ), 'leaders' (lãnh đạo Sở), 'unit_head' (lãnh đạo "
+                   "đơn vị đang giữ), 'clerks' (văn thư), 'office_chief' (Chánh Văn phòng) hoặc "
+                   "'user:<tên đăng nhập>'")
 
 
 def _with_role(role: str, unit: str | None = None) -> list[User]:
@@ -159,7 +161,7 @@ NOTICES = {
 
 @operator("notify/people", "Thông báo ngay cho người liên quan (văn bản khẩn)", params=(
     Param("audience", AUDIENCE_HELP, required=True, example="['clerks']"),
-    Param("kind", "Loại thông báo: 'urgent_arrival' (văn bản đến khẩn), 'urgent_issue' (văn bản đi khẩn đã ký)",
+    Param("kind", N_("Loại thông báo: 'urgent_arrival' (văn bản đến khẩn), 'urgent_issue' (văn bản đi khẩn đã ký)"),
           required=True, example="'urgent_arrival'")))
 def notify_people(ctx, audience=(), kind: str = "", **_params) -> dict:
     document = ctx.document

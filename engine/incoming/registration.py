@@ -155,7 +155,7 @@ def register_incoming(ctx, **_params) -> dict:
 
 
 @operator("document/refuse", "Từ chối nhận văn bản, ghi lý do",
-          params=(Param("reason", "Lý do từ chối (văn thư nhập khi kiểm tra)", example="reason"),))
+          params=(Param("reason", N_("Lý do từ chối (văn thư nhập khi kiểm tra)"), example="reason"),))
 def refuse(ctx, reason: str = "", **_params) -> dict:
     doc = ctx.document
     doc.refusal_reason = reason
@@ -164,7 +164,7 @@ def refuse(ctx, reason: str = "", **_params) -> dict:
 
 
 @operator("document/mark_duplicate", "Đánh dấu văn bản trùng với văn bản đã vào sổ",
-          params=(Param("duplicate_of", "Mã văn bản đã vào sổ mà văn bản này trùng", required=True,
+          params=(Param("duplicate_of", N_("Mã văn bản đã vào sổ mà văn bản này trùng"), required=True,
                         example="duplicate_of"),))
 def mark_duplicate(ctx, duplicate_of: int = 0, **_params) -> dict:
     doc = ctx.document

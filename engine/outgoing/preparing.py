@@ -229,15 +229,15 @@ def submit_draft(ctx, **_params) -> dict:
 
 
 @operator("outgoing/return", "Trả lại dự thảo cho người soạn, kèm ý kiến", params=(
-    Param("note", "Ý kiến khi trả lại", example="note"),
-    Param("step", "Bước trả lại: 'review' (lãnh đạo phòng) hoặc 'sign' (lãnh đạo Sở)", example="'review'")))
+    Param("note", N_("Ý kiến khi trả lại"), example="note"),
+    Param("step", N_("Bước trả lại: 'review' (lãnh đạo phòng) hoặc 'sign' (lãnh đạo Sở)"), example="'review'")))
 def return_draft(ctx, note=None, step=None, **_params) -> dict:
     history.set_status(ctx.document, "draft", ctx, action=f"returned_{step}" if step in ("review", "sign")
                        else "returned", note=note)
     return {"returned": step}
 
 
-@operator("outgoing/approve", "Duyệt dự thảo", params=(Param("note", "Ý kiến khi duyệt", example="note"),))
+@operator("outgoing/approve", "Duyệt dự thảo", params=(Param("note", N_("Ý kiến khi duyệt"), example="note"),))
 def approve_draft(ctx, note=None, **_params) -> dict:
     history.set_status(ctx.document, "approved", ctx, action="approved", note=note or None)
     return {"status": "approved"}

@@ -199,8 +199,8 @@ def acknowledge_form(ctx, document: Document, data: dict) -> dict:
 
 # --- operators --------------------------------------------------------------------------------
 
-_LINE = Param("line_id", "Mã dòng xử lý của luồng này", required=True, example="line_id")
-_NOTE = Param("note", "Ghi chú, ý kiến", example="note")
+_LINE = Param("line_id", N_("Mã dòng xử lý của luồng này"), required=True, example="line_id")
+_NOTE = Param("note", N_("Ghi chú, ý kiến"), example="note")
 
 
 def start_line(ctx, document: Document, line: ProcessingLine) -> None:
@@ -221,9 +221,9 @@ def _describe(line: ProcessingLine) -> str:
 
 
 @operator("lines/open", "Mở các dòng xử lý theo phân công của lãnh đạo", params=(
-    Param("lines", "Các dòng xử lý lãnh đạo đã chọn (chủ trì, phối hợp, để biết)", required=True, example="lines"),
-    Param("instruction", "Ý kiến chỉ đạo", example="instruction"),
-    Param("deadline_at", "Hạn xử lý (ISO, +07:00)", example="deadline_at")))
+    Param("lines", N_("Các dòng xử lý lãnh đạo đã chọn (chủ trì, phối hợp, để biết)"), required=True, example="lines"),
+    Param("instruction", N_("Ý kiến chỉ đạo"), example="instruction"),
+    Param("deadline_at", N_("Hạn xử lý (ISO, +07:00)"), example="deadline_at")))
 def open_lines(ctx, lines=(), instruction=None, deadline_at=None, **_params) -> dict:
     document = ctx.document
     now = ctx.when
@@ -266,7 +266,7 @@ def _user(username) -> User:
 
 
 @operator("line/assign", "Ghi nhận phân công chuyên viên của lãnh đạo phòng", params=(
-    _LINE, Param("assignees", "Chuyên viên được giao (người đầu tiên chủ trì)", required=True, example="assignees"),
+    _LINE, Param("assignees", N_("Chuyên viên được giao (người đầu tiên chủ trì)"), required=True, example="assignees"),
     _NOTE))
 def assign_line(ctx, line_id=None, assignees=(), note=None, **_params) -> dict:
     line = _line(line_id)
@@ -292,7 +292,7 @@ def assign_line(ctx, line_id=None, assignees=(), note=None, **_params) -> dict:
 
 
 @operator("line/forward", "Chuyển dòng xử lý cho cán bộ khác", params=(
-    _LINE, Param("to", "Tên đăng nhập của người nhận", required=True, example="forward_to"), _NOTE))
+    _LINE, Param("to", N_("Tên đăng nhập của người nhận"), required=True, example="forward_to"), _NOTE))
 def forward_line(ctx, line_id=None, to=None, note=None, **_params) -> dict:
     line = _line(line_id)
     target = _user(to)
@@ -312,7 +312,7 @@ def start_reply(ctx, line_id=None, note=None, **_params) -> dict:
 
 
 @operator("line/finish", "Kết thúc dòng xử lý; dòng chủ trì xong thì văn bản hoàn thành", params=(
-    _LINE, Param("result", "Kết quả: reply, file, report, contributed, acknowledged", example="'report'"), _NOTE))
+    _LINE, Param("result", N_("Kết quả: reply, file, report, contributed, acknowledged"), example="'report'"), _NOTE))
 def finish_line(ctx, line_id=None, result=None, note=None, **_params) -> dict:
     line = _line(line_id)
     document = ctx.document

@@ -32,6 +32,22 @@ function ensureExtension(element, type, attrs, services, commands) {
   return found;
 }
 
+// Pushes the commands that set the ``value`` of the item of ``container[listName]`` whose ``keyAttr`` is
+// ``key``: created when missing, removed for an empty value.
+function upsert(element, container, listName, type, keyAttr, key, text, bpmnFactory, commands) {
+  const items = container.get(listName);
+  const item = items.find(i => i[keyAttr] === key);
+  if (!text) {
+    if (item) commands.push(update(element, container, { [listName]: items.filter(i => i !== item) }));
+  } else if (item) {
+    commands.push(update(element, item, { value: text }));
+  } else {
+    const created = bpmnFactory.create(type, { [keyAttr]: key, value: text });
+    created.$parent = container;
+    commands.push(update(element, container, { [listName]: [ ...items, created ] }));
+  }
+}
+
 export function getProperty(element, name) {
   const [ props ] = extensionValues(getBusinessObject(element), 'spiffworkflow:Properties');
   const prop = props && props.get('properties').find(p => p.name === name);
@@ -46,16 +62,7 @@ export function setProperty(element, name, value, services) {
   const existing = extensionValues(getBusinessObject(element), 'spiffworkflow:Properties')[0];
   if (!text && !existing) return;
   const props = existing || ensureExtension(element, 'spiffworkflow:Properties', { properties: [] }, services, commands);
-  const prop = props.get('properties').find(p => p.name === name);
-  if (!text) {
-    if (prop) commands.push(update(element, props, { properties: props.get('properties').filter(p => p !== prop) }));
-  } else if (prop) {
-    commands.push(update(element, prop, { value: text }));
-  } else {
-    const created = bpmnFactory.create('spiffworkflow:Property', { name, value: text });
-    created.$parent = props;
-    commands.push(update(element, props, { properties: [ ...props.get('properties'), created ] }));
-  }
+  upsert(element, props, 'properties', 'spiffworkflow:Property', 'name', name, text, bpmnFactory, commands);
   if (commands.length) commandStack.execute(MULTI, commands);
 }
 
@@ -113,16 +120,7 @@ export function setParameter(element, name, value, services) {
     list.$parent = operator;
     commands.push(update(element, operator, { parameterList: list }));
   }
-  const param = list.get('parameters').find(p => p.id === name);
-  if (!text) {
-    if (param) commands.push(update(element, list, { parameters: list.get('parameters').filter(p => p !== param) }));
-  } else if (param) {
-    commands.push(update(element, param, { value: text }));
-  } else {
-    const created = bpmnFactory.create('spiffworkflow:Parameter', { id: name, value: text });
-    created.$parent = list;
-    commands.push(update(element, list, { parameters: [ ...list.get('parameters'), created ] }));
-  }
+  upsert(element, list, 'parameters', 'spiffworkflow:Parameter', 'id', name, text, bpmnFactory, commands);
   if (commands.length) commandStack.execute(MULTI, commands);
 }
 
