@@ -21,10 +21,12 @@ def _start_data(document_id: int, process_id: str) -> dict:
 
 def test_sample_documents_carry_what_the_engine_starts_each_process_with(api):
     doc_id = at_route(api)
-    assert api.complete("giamdoc", api.task("giamdoc", doc_id, "route")["id"], {"lead": ["unit:ldvl"]}).status_code == 200
+    route = api.task("giamdoc", doc_id, "route")
+    assert api.complete("giamdoc", route["id"], {"lead": ["unit:ldvl"]}).status_code == 200
     draft = create(api)
     assert draft.status_code == 201, draft.json
-    for document_id, process_id in ((doc_id, "receive"), (doc_id, "handle_line"), (draft.json["id"], "issue_sign_send")):
+    flows = ((doc_id, "receive"), (doc_id, "handle_line"), (draft.json["id"], "issue_sign_send"))
+    for document_id, process_id in flows:
         assert set(_start_data(document_id, process_id)) == set(START_DATA[process_id]), process_id
 
 

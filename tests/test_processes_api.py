@@ -33,7 +33,8 @@ def test_a_camunda_modeler_diagram_is_refused_with_every_element_named(api):
     assert all(p["element_id"] and p["message"] for p in problems)
     found = {(p["element_id"], p["code"]) for p in problems}
     assert {("Activity_check", "camunda_extension"), ("Flow_yes", "juel_expression"), ("Flow_no", "juel_expression"),
-            ("Event_remind", "cron_cycle"), ("Event_late", "bare_iso_literal"), ("Activity_notify", "camunda_extension"),
+            ("Event_remind", "cron_cycle"), ("Event_late", "bare_iso_literal"),
+            ("Activity_notify", "camunda_extension"),
             ("Activity_register", "script_language"), ("Gateway_valid", "gateway_without_default"),
             ("Activity_check", "user_task_without_lane"), ("Activity_check", "unknown_form")} <= found
     assignee = next(p for p in problems if "camunda:assignee" in p["message"])

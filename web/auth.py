@@ -15,6 +15,7 @@ from engine.models import User
 from engine.people import accounts
 from web.extensions import login_manager
 from web.i18n import LANGUAGES, error_text
+from web.pages.common import landing_url
 
 bp = Blueprint("auth", __name__)
 
@@ -53,7 +54,7 @@ def init_idle_timeout(app) -> None:
 def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("documents.home")  # the inbox, or the processes for a process owner
+    return landing_url()
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -145,9 +145,10 @@ def lanes_and_user_tasks(root) -> list[Problem]:
                                  N_("Công việc của người dùng phải nằm trong một làn (vai trò) để biết ai nhận việc.")))
         form = props.get("form") or task_id
         if form not in forms.FORMS:
-            found.append(problem(task_id, "unknown_form",
-                                 N_("Biểu mẫu “%(form)s” không có trong Q-Office: chọn một biểu mẫu có sẵn (%(known)s)."),
-                                 form=form, known=", ".join(sorted(forms.FORMS))))
+            found.append(problem(
+                task_id, "unknown_form",
+                N_("Biểu mẫu “%(form)s” không có trong Q-Office: chọn một biểu mẫu có sẵn (%(known)s)."),
+                form=form, known=", ".join(sorted(forms.FORMS))))
         for unknown in sorted(set(props) - set(USER_TASK_PROPERTIES)):
             found.append(_unknown_property(task_id, unknown))
     return found

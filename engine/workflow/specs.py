@@ -67,11 +67,13 @@ def called_processes(root: etree._Element) -> set[str]:
 def dependencies(xml: str, before_id: int | None = None) -> dict[str, str]:
     """XML of every process a diagram calls (transitively): the newest deployed version, or the newest
     deployed before the version ``before_id``. A process that is not deployed is left out."""
+    root = _safe_xml(xml)
+    own = {p.get("id") for p in root.iter(f"{{{BPMN_NS}}}process")}
     found: dict[str, str] = {}
-    pending = list(called_processes(_safe_xml(xml)))
+    pending = list(called_processes(root))
     while pending:
         process_id = pending.pop()
-        if process_id in found:
+        if process_id in found or process_id in own:  # a process calling itself back is already here
             continue
         query = db.session.query(ProcessVersion).filter_by(process_id=process_id)
         if before_id is not None:

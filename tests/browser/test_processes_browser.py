@@ -22,8 +22,8 @@ def select(page, element_id: str, group: str):
     """Click an element on the canvas and open a group of the properties panel."""
     # Scrolling through bpmn-js's API keeps the element clear of the palette; the click itself is real.
     page.evaluate("""id => { const m = window.qofficeModeler;
-        m.get('canvas').scrollToElement(m.get('elementRegistry').get(id), {top: 120, bottom: 120, left: 260, right: 120}); }""",
-                  element_id)
+        m.get('canvas').scrollToElement(m.get('elementRegistry').get(id),
+                                        {top: 120, bottom: 120, left: 260, right: 120}); }""", element_id)
     page.click(f".djs-element[data-element-id={element_id}]")
     header = page.locator(".bio-properties-panel-group-header", has_text=group)
     if "open" not in (header.get_attribute("class") or ""):

@@ -1,5 +1,5 @@
-// What Q-Office's process modeler (web/static/js/processes/modeler.js) uses from bpmn-js and its
-// properties panel, bundled into one ES module so that the modeler and the panel share one preact.
+// What Q-Office's process modeler (web/static/js/processes/) uses from bpmn-js and its properties
+// panel, bundled into one ES module so that the modeler, the panel and Q-Office's entries share one preact.
 export { default as Modeler } from 'bpmn-js/lib/Modeler';
 export { getBusinessObject, is } from 'bpmn-js/lib/util/ModelUtil';
 export {
@@ -9,7 +9,6 @@ export {
 } from 'bpmn-js-properties-panel';
 export {
   Group,
-  ListGroup,
   SelectEntry,
   TextAreaEntry,
   TextFieldEntry,
@@ -17,4 +16,3 @@ export {
   isTextAreaEntryEdited,
   isTextFieldEntryEdited
 } from '@bpmn-io/properties-panel';
-export { h } from '@bpmn-io/properties-panel/preact';

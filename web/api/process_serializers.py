@@ -8,7 +8,8 @@ from web.api.serializers import iso
 
 
 def process_json(version: ProcessVersion, running: int | None = None) -> dict:
-    return {"id": version.process_id, "name": process_name(version.bpmn_xml) or version.process_id, **version_json(version, running)}
+    return {"id": version.process_id, "name": process_name(version.bpmn_xml) or version.process_id,
+            **version_json(version, running)}
 
 
 def version_json(version: ProcessVersion, running: int | None = None) -> dict:

@@ -1,16 +1,16 @@
 """Documents: the list, one document's page, its attachments."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from engine import documents
 from engine.db import db
-from engine.models import Document, Role
+from engine.models import Document
 from engine.models.documents import Status
 from engine.processing import delegations, lines, tasks
 from web.downloads import attachment_response
-from web.pages.common import actionable, document_or_none
+from web.pages.common import actionable, document_or_none, landing_url
 
 bp = Blueprint("documents", __name__)
 
@@ -18,9 +18,7 @@ bp = Blueprint("documents", __name__)
 @bp.route("/")
 @login_required
 def home():
-    if current_user.has_role(Role.PROCESS_OWNER) and not current_user.has_role(*Role.LANES.values()):
-        return redirect(url_for("processes.process_list"))  # a process owner has no inbox of their own
-    return redirect(url_for("processing.inbox"))
+    return redirect(landing_url())
 
 
 @bp.route("/documents")

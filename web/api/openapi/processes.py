@@ -31,8 +31,10 @@ SCHEMAS = {
         "reasons": {"type": "array", "items": {"type": "string"}, "description": "why it cannot move (Vietnamese)"}}},
     "DocumentDiagram": {"type": "object", "properties": {
         "instance_id": {"type": "integer"}, "process_id": {"type": "string"}, "version": {"type": "integer"},
-        "name": {"type": "string"}, "status": {"type": "string", "enum": ["running", "completed", "cancelled", "error"]},
-        "started_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"},
+        "name": {"type": "string"},
+        "status": {"type": "string", "enum": ["running", "completed", "cancelled", "error"]},
+        "started_at": {"type": "string", "format": "date-time"},
+        "updated_at": {"type": "string", "format": "date-time"},
         "completed": {"type": "array", "items": {"type": "string"}, "description": "element ids done"},
         "current": {"type": "array", "items": {"type": "string"}, "description": "element ids open now"},
         "waiting": {"type": "array", "items": {"type": "string"}, "description": "timers waiting"},

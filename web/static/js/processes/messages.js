@@ -13,7 +13,8 @@ const VI = {
   due: 'hạn',
   version: 'phiên bản',
   statuses: { running: 'đang chạy', completed: 'đã xong', cancelled: 'đã hủy', error: 'lỗi' },
-  noDiagram: 'Văn bản chưa có luồng quy trình nào.'
+  noDiagram: 'Văn bản chưa có luồng quy trình nào.',
+  sessionExpired: 'Phiên đăng nhập đã hết hạn: hãy tải xuống bản đang sửa, đăng nhập lại rồi tải lên.'
 };
 
 const EN = {
@@ -30,7 +31,8 @@ const EN = {
   due: 'due',
   version: 'version',
   statuses: { running: 'running', completed: 'completed', cancelled: 'cancelled', error: 'error' },
-  noDiagram: 'This document has no workflow yet.'
+  noDiagram: 'This document has no workflow yet.',
+  sessionExpired: 'Your session has expired: download the edited diagram, sign in again and upload it.'
 };
 
 export function messages(lang) {

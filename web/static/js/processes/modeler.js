@@ -74,6 +74,14 @@ function post(url, body) {
   });
 }
 
+// The JSON answer of a page endpoint; a login page instead means the session has expired.
+async function answer(response) {
+  if (!(response.headers.get('Content-Type') || '').includes('application/json')) {
+    throw new Error(text.sessionExpired);
+  }
+  return response.json();
+}
+
 function clearProblems(modeler) {
   const canvas = modeler.get('canvas');
   markers.forEach(id => canvas.removeMarker(id, 'qo-problem'));
@@ -121,7 +129,7 @@ function showProblems(modeler, problems) {
 
 async function validate(modeler) {
   const response = await post(data.validateUrl, await currentXml(modeler));
-  const body = await response.json();
+  const body = await answer(response);
   if (!response.ok) {
     show(body.message, 'error');
     return;
@@ -133,7 +141,7 @@ async function validate(modeler) {
 async function deploy(modeler, note) {
   const url = `${data.deployUrl}?note=${encodeURIComponent(note)}`;
   const response = await post(url, await currentXml(modeler));
-  const body = await response.json();
+  const body = await answer(response);
   if (response.status === 201) {
     setDirty(false);
     window.location.assign(body.url);

@@ -59,7 +59,8 @@ QofficePropertiesProvider.prototype.getGroups = function(element) {
     bpmnFactory: this._injector.get('bpmnFactory'),
     commandStack: this._injector.get('commandStack'),
     modeling: this._injector.get('modeling'),
-    elementRegistry: this._injector.get('elementRegistry')
+    elementRegistry: this._injector.get('elementRegistry'),
+    translate: this._injector.get('translate')
   };
   return groups => {
     // Q-Office's own timer group replaces the generic one: its values are Python expressions.
@@ -75,14 +76,14 @@ QofficePropertiesProvider.prototype.getGroups = function(element) {
   };
 };
 
-function group(id, label, entries) {
-  return entries.length ? { id, label, entries, component: Group } : null;
+function group(svc, id, label, entries) {
+  return entries.length ? { id, label: svc.translate(label), entries, component: Group } : null;
 }
 
 function laneGroup(element, catalog, svc) {
   if (!is(element, 'bpmn:Lane')) return null;
   const options = [ { value: '', label: '—' }, ...catalog.roles.map(r => ({ value: r.value, label: `${r.label} (${r.value})` })) ];
-  return group('qoffice-lane', 'Vai trò của làn', [
+  return group(svc, 'qoffice-lane', 'Vai trò của làn', [
     entry('select', {
       element, id: 'qo-role', label: 'Vai trò Q-Office', options,
       description: 'Ai nhận các công việc trong làn này.',
@@ -101,7 +102,7 @@ function userTaskGroup(element, catalog, svc) {
     getValue: () => getProperty(element, name),
     setValue: value => setProperty(element, name, value, svc)
   });
-  return group('qoffice-user-task', 'Công việc của người dùng', [
+  return group(svc, 'qoffice-user-task', 'Công việc của người dùng', [
     entry('select', {
       element, id: 'qo-form', label: 'Biểu mẫu', options: forms,
       description: 'Biểu mẫu người xử lý điền; để trống là biểu mẫu cùng tên với mã công việc.',
@@ -148,13 +149,13 @@ function operatorGroup(element, catalog, svc) {
       setValue: value => setParameter(element, param.name, value, svc)
     }));
   }
-  return group('qoffice-operator', 'Thao tác của hệ thống', entries);
+  return group(svc, 'qoffice-operator', 'Thao tác của hệ thống', entries);
 }
 
 function scriptGroup(element, svc) {
   if (!is(element, 'bpmn:ScriptTask')) return null;
   const bo = getBusinessObject(element);
-  return group('qoffice-script', 'Mã script (Python)', [
+  return group(svc, 'qoffice-script', 'Mã script (Python)', [
     entry('area', {
       element, id: 'qo-script', label: 'Mã', rows: 6,
       description: 'Python giới hạn: không import, không truy cập thuộc tính ẩn (__…__).',
@@ -173,7 +174,7 @@ function conditionGroup(element, svc) {
   const bo = getBusinessObject(element);
   const source = bo.sourceRef;
   if (!source || !(is(source, 'bpmn:ExclusiveGateway') || is(source, 'bpmn:InclusiveGateway'))) return null;
-  return group('qoffice-condition', 'Điều kiện rẽ nhánh', [
+  return group(svc, 'qoffice-condition', 'Điều kiện rẽ nhánh', [
     entry('select', {
       element, id: 'qo-default', label: 'Nhánh mặc định',
       options: [ { value: '', label: 'Không' }, { value: 'yes', label: 'Có (đi nhánh này khi không điều kiện nào đúng)' } ],
@@ -202,7 +203,7 @@ function timerGroup(element, catalog, svc) {
   if (!definition) return null;
   const kind = () => TIMER_KINDS.find(k => definition.get(k)) || '';
   const functions = catalog.functions.map(f => f.signature).join(', ');
-  return group('qoffice-timer', 'Hẹn giờ', [
+  return group(svc, 'qoffice-timer', 'Hẹn giờ', [
     entry('select', {
       element, id: 'qo-timer-kind', label: 'Loại hẹn giờ',
       options: [
@@ -240,7 +241,7 @@ function timerGroup(element, catalog, svc) {
 function callGroup(element, svc) {
   if (!is(element, 'bpmn:CallActivity')) return null;
   const bo = getBusinessObject(element);
-  return group('qoffice-call', 'Gọi quy trình con', [
+  return group(svc, 'qoffice-call', 'Gọi quy trình con', [
     entry('text', {
       element, id: 'qo-called', label: 'Mã quy trình được gọi',
       description: 'Quy trình đã triển khai; chạy phiên bản mới nhất tại lúc triển khai sơ đồ này.',
