@@ -61,6 +61,10 @@ EVENT_DEFINITIONS = {"startEvent": set(), "endEvent": {"terminateEventDefinition
 DRAWN = {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent", "userTask",
          "serviceTask", "scriptTask", "task", "callActivity", "subProcess", "exclusiveGateway", "parallelGateway",
          "inclusiveGateway", "sequenceFlow", "lane"}
+# Unsupported elements that are shapes of their own (the others are parts of a shape).
+UNSUPPORTED_SHAPES = {"sendTask", "receiveTask", "businessRuleTask", "manualTask", "complexGateway",
+                      "eventBasedGateway", "transaction", "adHocSubProcess", "dataObjectReference",
+                      "dataStoreReference"}
 USER_TASK_PROPERTIES = ("assignee", "unit", "due", "form")
 TIMER_KINDS = ("timeDate", "timeDuration", "timeCycle")
 
@@ -89,8 +93,7 @@ def unsupported_elements(root) -> list[Problem]:
             if _inside_extension(node):
                 continue
             if kind not in SUPPORTED:
-                owner = node if node.get("id") else node.getparent()
-                found.append(problem(owner.get("id"), "unsupported_element",
+                found.append(problem(_drawn_owner(node, proc), "unsupported_element",
                                      UNSUPPORTED_HINTS.get(kind, N_("Phần tử %(kind)s chưa được Q-Office hỗ trợ.")),
                                      kind=kind))
             elif kind.endswith("EventDefinition") and node.getparent() is not None:
@@ -102,6 +105,14 @@ def unsupported_elements(root) -> list[Problem]:
                                             "chờ, kết thúc bằng sự kiện thường hoặc dừng hẳn."),
                                          event=event, kind=kind))
     return found
+
+
+def _drawn_owner(node, process) -> str:
+    """The id of the element drawn on the diagram that a part belongs to (an event for its definition,
+    a task for its loop), so that the modeler can mark it."""
+    while node is not process and local(node) not in DRAWN | UNSUPPORTED_SHAPES:
+        node = node.getparent()
+    return node.get("id")
 
 
 def _inside_extension(node) -> bool:

@@ -8,6 +8,7 @@ the new diagram.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
@@ -24,6 +25,7 @@ from engine.workflow import runtime
 from engine.workflow.serialization import SERIALIZER
 from engine.workflow.specs import parsed
 
+log = logging.getLogger(__name__)
 OPEN = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 MAX_INSTANCES = 500  # per request; a larger backlog is moved in several runs
 
@@ -72,8 +74,13 @@ def plan(user: User, process_id: str, from_version, to_version, instance_ids=Non
     source, target = _versions(user, process_id, from_version, to_version)
     outcomes = []
     for instance in _running(source, _ids(instance_ids)):
-        loaded = runtime.load(instance, runtime.RunContext(actor=user))
-        outcomes.append(_assess(loaded, target)[0])  # diffing reads the workflow, never changes it
+        try:
+            loaded = runtime.load(instance, runtime.RunContext(actor=user))
+            outcomes.append(_assess(loaded, target)[0])  # diffing reads the workflow, never changes it
+        except Exception as exc:  # noqa: BLE001 - an unreadable instance is reported, the others still listed
+            log.exception("assessing workflow instance %s failed", instance.id)
+            outcomes.append(Outcome(instance, "cannot_move", reasons=[(N_("Không đọc được luồng: %(detail)s"),
+                                                                      {"detail": str(exc)[:300]})]))
     return outcomes
 
 
@@ -160,7 +167,9 @@ def _move(user: User, instance_id: int, source_id: int, target_id: int) -> Outco
                            details={"instance_id": instance.id, "mapping": outcome.mapping})
             outcome.status = "moved"
             return outcome
-    except (DomainError, SpiffWorkflowException) as exc:
+    except Exception as exc:  # noqa: BLE001 - one instance failing (rolled back) must not stop the others
+        if not isinstance(exc, (DomainError, SpiffWorkflowException)):
+            log.exception("migrating workflow instance %s failed", instance_id)
         db.session.expire_all()
         instance = db.session.get(WorkflowInstance, instance_id)
         detail = exc.text() if isinstance(exc, DomainError) else str(exc)[:300]
