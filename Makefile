@@ -51,6 +51,6 @@ extract-messages: $(STAMP)
 	$(BIN)/pybabel --quiet extract -F babel.cfg -k N_ -k _l -o web/translations/messages.pot .
 	$(BIN)/pybabel --quiet update -i web/translations/messages.pot -d web/translations -D messages
 
-# Maintainers: rebuild the vendored JavaScript (vendor/*/build.sh) from the npm registry; needs node and npm.
+# Maintainers: rebuild the vendored JavaScript (web/static/vendor/) from the npm registry; needs node + npm.
 vendor:
 	bash scripts/vendor.sh

@@ -7,7 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
-BENCHES = ["inbox", "timer_sweep", "signing", "processes"]
+BENCHES = ["inbox", "timer_sweep", "signing", "passwords", "processes"]
 
 
 def main(names: list[str]) -> None:

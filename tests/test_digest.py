@@ -1,4 +1,5 @@
-"""The leaders' twice-daily digest (R-CHECK-1): content, working days only, exactly once."""
+"""The twice-daily digest (R-CHECK-1): the department's for leaders, each unit's for its heads;
+content, working days only, exactly once."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -14,6 +15,8 @@ from tests.test_lifecycle_api import registered, route
 MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=clock.VN_TZ)
 THURSDAY_0730 = datetime(2026, 11, 26, 7, 30, tzinfo=clock.VN_TZ)
 GIAMDOC = "Nguyễn Văn Ánh"
+# Unit heads without a department-wide delegation: Văn phòng, Người có công and the ten affiliated units.
+UNIT_HEADS = {"tp.vp", "tp.ncc", *(f"gd.dv{n:02d}" for n in range(1, 11))}
 
 
 def digests(day="2026-11-26", slot="am") -> dict[str, OutboxMessage]:
@@ -40,9 +43,10 @@ def test_morning_digest_lists_routing_overdue_by_unit_and_due_today(app, api):
     docs = backlog(api)
     clock.set_time(THURSDAY_0730)
 
-    assert digest.send_digests() == 3
+    assert digest.send_digests() == 3 + len(UNIT_HEADS)
     sent = digests()
-    assert set(sent) == {"giamdoc", "phogiamdoc", "tp.ldvl"}  # leaders + the supervise delegate
+    # Leaders + the supervise delegate get the department's digest, every other unit head their unit's.
+    assert set(sent) == {"giamdoc", "phogiamdoc", "tp.ldvl"} | UNIT_HEADS
     mail = sent["giamdoc"]
     assert mail.status == "pending" and mail.payload["to"] == ["giamdoc@qoffice.local"]
     assert mail.payload["subject"] == ("Q-Office: tổng hợp đầu buổi sáng 26/11/2026 — 1 văn bản chờ phân công, "
@@ -65,16 +69,23 @@ def test_morning_digest_lists_routing_overdue_by_unit_and_due_today(app, api):
     assert "V/v kế hoạch đào tạo nghề cho lao động nông thôn" in due_today and "hạn 17:00" in due_today
     # The deputy sees the same document as waiting for the director.
     assert f"chờ {GIAMDOC} phân công" in sent["phogiamdoc"].payload["body"].split("2. ")[0]
-    assert db.session.query(Notification).filter_by(kind="digest").count() == 3
+    assert db.session.query(Notification).filter_by(kind="digest").count() == 3 + len(UNIT_HEADS)
+    # The head of Phòng Người có công sees their unit only: the document waiting to be assigned, due today.
+    unit = sent["tp.ncc"].payload
+    assert unit["subject"] == ("Q-Office: tổng hợp đầu buổi sáng 26/11/2026 — Phòng Người có công: "
+                               "1 văn bản chờ giao chuyên viên, 0 quá hạn, 1 đến hạn hôm nay")
+    assert "V/v kế hoạch đào tạo nghề cho lao động nông thôn" in unit["body"]
+    assert "345/UBND-VX" not in unit["body"] and "quý IV" not in unit["body"]
+    assert sent["gd.dv03"].payload["subject"].endswith("Trung tâm Bảo trợ xã hội Quảng Nam: không có việc tồn đọng")
 
     # A restart, or a second scheduler, queues nothing more.
     assert digest.send_digests() == 0
     assert digest.send_digests(datetime(2026, 11, 26, 7, 45, tzinfo=clock.VN_TZ)) == 0
-    assert len(digests()) == 3
+    assert len(digests()) == 3 + len(UNIT_HEADS)
 
     # The afternoon one is a new digest.
-    assert digest.send_digests(datetime(2026, 11, 26, 13, 30, tzinfo=clock.VN_TZ)) == 3
-    assert set(digests(slot="pm")) == {"giamdoc", "phogiamdoc", "tp.ldvl"}
+    assert digest.send_digests(datetime(2026, 11, 26, 13, 30, tzinfo=clock.VN_TZ)) == 3 + len(UNIT_HEADS)
+    assert {"giamdoc", "phogiamdoc", "tp.ldvl"} <= set(digests(slot="pm"))
     assert "đầu buổi chiều" in digests(slot="pm")["giamdoc"].payload["subject"]
 
 
@@ -91,13 +102,13 @@ def test_no_digest_on_days_off_but_on_a_make_up_saturday(app, api):
 
     with transaction():
         db.session.add(CalendarDay(day=saturday.date(), kind="extra_working_day", note="Làm bù"))
-    assert digest.send_digests(saturday) == 2
-    assert set(digests("2026-11-28")) == {"giamdoc", "phogiamdoc"}
+    assert digest.send_digests(saturday) == 2 + len(UNIT_HEADS) + 1  # tp.ldvl heads a unit too
+    assert set(digests("2026-11-28")) == {"giamdoc", "phogiamdoc", "tp.ldvl"} | UNIT_HEADS
 
 
 def test_quiet_day_still_sends_a_short_digest(app):
     clock.set_time(THURSDAY_0730)
-    assert digest.send_digests() == 2
+    assert digest.send_digests() == 3 + len(UNIT_HEADS)
     mail = digests()["phogiamdoc"]
     assert mail.payload["subject"] == "Q-Office: tổng hợp đầu buổi sáng 26/11/2026 — không có việc tồn đọng"
     assert "Không có việc tồn đọng" in mail.payload["body"]
@@ -109,8 +120,8 @@ def test_inactive_leader_gets_nothing(app):
     clock.set_time(THURSDAY_0730)
     with transaction():
         db.session.query(User).filter_by(username="phogiamdoc").one().active = False
-    assert digest.send_digests() == 1
-    assert set(digests()) == {"giamdoc"}
+    assert digest.send_digests() == 2 + len(UNIT_HEADS)
+    assert "giamdoc" in digests() and "phogiamdoc" not in digests()
 
 
 def test_scheduler_jobs(app):

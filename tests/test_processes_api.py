@@ -104,6 +104,14 @@ def test_call_activities_call_deployed_processes_and_run_them(api):
     assert db.session.get(WorkflowInstance, instance.id).status == "completed"
 
 
+def test_message_events_must_wait_for_a_message_q_office_sends(api):
+    xml = shipped("handle_line")
+    assert deploy(api, xml, "handle_line", dry_run=True).status_code == 200
+    wrong = xml.replace('name="reply_issued"', 'name="reply_done"', 1)
+    problems = _problems(deploy(api, wrong, "handle_line", dry_run=True))
+    assert ("reply_issued", "unknown_message") in {(p["element_id"], p["code"]) for p in problems}
+
+
 def test_unreadable_or_hostile_xml_is_refused_without_a_trace(api):
     doctype = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>'
     problems = _problems(deploy(api, doctype, dry_run=True))

@@ -55,7 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(api)
     csrf.exempt(api)  # the API authenticates with bearer tokens, not cookies
     errors.register(app)
-    auth.init_idle_timeout(app)
+    auth.init_sessions(app)
 
     from web.cli import register_cli
 

@@ -1,27 +1,28 @@
-"""Signing in and out of the web UI, idle timeout, language switch."""
+"""Signing in and out of the web UI, the server-side session behind the cookie (idle timeout,
+sign out everywhere), the forced change of a one-time password, language switch."""
 from __future__ import annotations
-
-from datetime import datetime
 
 import flask_babel
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from engine import clock
 from engine.db import db
 from engine.errors import DomainError
-from engine.models import User
-from engine.people import accounts
+from engine.models import Role, User
+from engine.people import accounts, sessions
 from web.extensions import login_manager
 from web.i18n import LANGUAGES, error_text
-from web.pages.common import landing_url
 
 bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = lazy_gettext("Vui lòng đăng nhập để tiếp tục.")
 login_manager.login_message_category = "info"
+
+SESSION_KEY = "sid"  # the secret of the server-side session (engine.people.sessions)
+# Pages a person with a one-time password may still open.
+OPEN_WITH_ONE_TIME_PASSWORD = {"account.change_password", "auth.logout", "auth.set_language", "static"}
 
 
 @login_manager.user_loader
@@ -30,29 +31,55 @@ def load_user(user_id: str):
     return user if user is not None and user.active else None
 
 
-def init_idle_timeout(app) -> None:
-    """End web sessions after 30 idle minutes, measured on the app clock."""
+def client() -> sessions.Client:
+    return sessions.Client(ip=request.remote_addr, user_agent=request.headers.get("User-Agent"))
+
+
+def sign_out_browser() -> None:
+    """Forget the signed-in user in this browser, keeping only the chosen language."""
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
+def _end_browser_session(message: str):
+    sign_out_browser()
+    flash(message, "info")
+    return redirect(url_for("auth.login", next=request.path if request.endpoint != "auth.login" else None))
+
+
+def init_sessions(app) -> None:
+    """Check every page request against its server-side session: idle 30 minutes, ended elsewhere
+    (sign out everywhere, password change, reset, handover) or a one-time password to replace."""
 
     @app.before_request
-    def _idle_timeout():
-        if request.path.startswith(("/api/", "/static/")):
+    def _check_session():
+        if request.path.startswith(("/api/", "/static/")) or "_user_id" not in session:
             return None
-        if not current_user.is_authenticated:
-            return None
-        now = clock.now()
-        last = session.get("last_seen")
-        if last and now - datetime.fromisoformat(last) > accounts.IDLE_TIMEOUT:
-            logout_user()
-            session.clear()
-            flash(gettext("Phiên làm việc đã hết hạn sau 30 phút không thao tác. Vui lòng đăng nhập lại."), "info")
-            return redirect(url_for("auth.login", next=request.path))
-        session["last_seen"] = now.isoformat()
-        session.permanent = True
+        row = sessions.find(session.get(SESSION_KEY), "web")
+        if row is None or not row.user.active:
+            return _end_browser_session(gettext("Phiên làm việc đã kết thúc. Vui lòng đăng nhập lại."))
+        if not sessions.keep_alive(row):
+            return _end_browser_session(
+                gettext("Phiên làm việc đã hết hạn sau 30 phút không thao tác. Vui lòng đăng nhập lại."))
+        if row.user.must_change_password and request.endpoint not in OPEN_WITH_ONE_TIME_PASSWORD:
+            return redirect(url_for("account.change_password"))
         return None
 
 
+def landing_url() -> str:
+    """Where a signed-in person starts: the inbox; a process owner, who has no inbox, the processes."""
+    if current_user.is_authenticated and current_user.has_role(Role.PROCESS_OWNER) \
+            and not current_user.has_role(*Role.LANES.values()):
+        return url_for("processes.process_list")
+    return url_for("processing.inbox")
+
+
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
+    if (target and target.startswith("/") and not target.startswith("//")
+            and not target.startswith((url_for("auth.login"), url_for("auth.logout")))):
         return target
     return landing_url()
 
@@ -61,7 +88,8 @@ def _safe_next(target: str | None) -> str:
 def login():
     if request.method == "POST":
         try:
-            user = accounts.authenticate(request.form.get("username", ""), request.form.get("password", ""))
+            user, secret = accounts.sign_in(request.form.get("username", ""), request.form.get("password", ""),
+                                            "web", client())
         except DomainError as error:
             flash(error_text(error), "error")
             return render_template("login.html", username=request.form.get("username", "")), error.status
@@ -70,8 +98,14 @@ def login():
         if lang:
             session["lang"] = lang
         login_user(user)
-        session["last_seen"] = clock.now().isoformat()
+        session[SESSION_KEY] = secret
         session.permanent = True
+        if user.must_change_password:
+            flash(gettext("Đây là mật khẩu dùng một lần: hãy đặt mật khẩu của riêng bạn để bắt đầu làm việc."),
+                  "info")
+            return redirect(url_for("account.change_password"))
+        return redirect(_safe_next(request.args.get("next")))
+    if current_user.is_authenticated:  # already signed in, e.g. the sign-in page open in a second tab
         return redirect(_safe_next(request.args.get("next")))
     return render_template("login.html", username="")
 
@@ -79,8 +113,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
-    session.clear()
+    sessions.end_current(sessions.find(session.get(SESSION_KEY), "web"))
+    sign_out_browser()
     flash(gettext("Đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 

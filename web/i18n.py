@@ -9,9 +9,11 @@ from flask_babel import gettext
 from engine import clock, history
 from engine.doctypes import type_name
 from engine.errors import N_
+from engine.incoming import signatures
 from engine.models.documents import Status, Urgency
 from engine.models.org import Role
 from engine.models.processing import LineKind, LineStatus
+from engine.processing import delegations, overview
 from engine.processing.lines import ACTION_LABELS
 
 LANGUAGES = ("vi", "en")
@@ -30,8 +32,6 @@ DIAGRAM_TEXT = (
     N_("Ban hành và gửi văn bản đi"),
     N_("Chờ lãnh đạo phân công"),
 )
-RIGHT_LABELS = {"route": N_("Phân công xử lý văn bản"), "supervise": N_("Giám sát, đôn đốc"),
-                "issue": N_("Cho phép phát hành"), "sign": N_("Ký số văn bản phát hành")}
 
 
 def select_locale() -> str:
@@ -106,17 +106,15 @@ def unit_name(code: str | None) -> str:
 def _can_supervise() -> bool:
     from flask_login import current_user
 
-    from engine.processing import delegations
-
-    return current_user.is_authenticated and delegations.has_right(current_user, "supervise")
+    return current_user.is_authenticated and overview.scope_of(current_user) is not None
 
 
-def _unread():
+def _unread() -> int:
     from flask_login import current_user
 
-    from engine.notifications.notify import unread
+    from engine.notifications.notify import unread_count
 
-    return unread(current_user) if current_user.is_authenticated else []
+    return unread_count(current_user) if current_user.is_authenticated else 0
 
 
 def error_text(error) -> str:
@@ -143,7 +141,9 @@ def init_i18n(app, babel) -> None:
         can_supervise=_can_supervise,
         unread_notifications=_unread,
         late_by=late_by,
-        right_label=lambda r: gettext(RIGHT_LABELS.get(r, r)),
+        right_label=lambda r: gettext(delegations.RIGHT_LABELS.get(r, r)),
+        legal_standing=signatures.standing,
+        standing_label=lambda code: gettext(signatures.STANDINGS.get(code, code)),
         signature_reason=lambda s: s.get("reason_en") if select_locale() == "en" and s.get("reason_en")
         else s.get("reason"),
         remaining=remaining,

@@ -29,7 +29,7 @@ from engine.models import (
     UserRole,
 )
 from engine.models.documents import Urgency
-from engine.notifications.notify import document_link, notify
+from engine.notifications.notify import describe, document_link, notify
 from engine.text import duration_vi
 from engine.workflow.operators import Param, operator
 
@@ -97,16 +97,6 @@ def _holder_text(task: InboxTask) -> str:
     return Role.LABELS.get(task.role, task.role)
 
 
-def describe(document: Document) -> str:
-    return "\n".join(filter(None, [
-        f"Văn bản: {document.number_notation or '(chưa có số)'}"
-        + (f" — số đến {document.incoming_number}/{document.register_year}" if document.incoming_number else ""),
-        f"Trích yếu: {document.subject}",
-        f"Cơ quan gửi: {document.sender_org_name}" if document.sender_org_name else None,
-        f"Mức độ khẩn: {Urgency.LABELS.get(document.urgency)}" if document.urgency != "normal" else None,
-    ]))
-
-
 @operator("escalation/escalate", "Báo quá hạn cho lãnh đạo và người liên quan (mỗi ngày một lần)", params=(
     _STEP, Param("audience", AUDIENCE_HELP, example="['assignee', 'leaders']")))
 def escalate(ctx, step: str = "", audience=("leaders", "unit_head", "assignee"), **_params) -> dict:
@@ -133,6 +123,35 @@ def escalate(ctx, step: str = "", audience=("leaders", "unit_head", "assignee"),
                   key=f"escalate:{document.id}:{task.id}:{now.date().isoformat()}")
     if sent:
         history.record(document, "escalated", ctx, note=f"{task.title}: báo quá hạn tới {sent} người")
+    return {"open": True, "sent": sent}
+
+
+@operator("escalation/reply_overdue", "Báo quá hạn: văn bản trả lời chưa được ban hành (mỗi ngày một lần)", params=(
+    Param("audience", AUDIENCE_HELP, example="['leaders', 'unit_head']"),
+    Param("line_id", N_("Mã dòng xử lý có văn bản trả lời"), required=True, example="line_id")))
+def reply_overdue(ctx, audience=("leaders", "unit_head"), line_id=None, **_params) -> dict:
+    line = db.session.get(ProcessingLine, int(line_id)) if line_id else None
+    if line is None or line.status not in ("waiting", "in_progress") or line.due_at is None:
+        return {"open": False, "sent": 0}
+    document, now = ctx.document, ctx.when
+    if now < line.due_at or not current_calendar().is_working_day(now.date()):
+        return {"open": True, "sent": 0}
+    reply = db.session.get(Document, line.reply_document_id) if line.reply_document_id else None
+    subject = f"[Quá hạn] Văn bản trả lời chưa ban hành: {document.number_notation or document.subject[:60]}"
+    body = "\n".join([
+        "Kính gửi lãnh đạo và các đồng chí liên quan,", "",
+        "Văn bản đến sau đã quá hạn xử lý; văn bản trả lời đang được soạn, trình nhưng chưa ban hành.", "",
+        describe(document),
+        f"Người chủ trì: {line.holder.full_name}" if line.holder else "",
+        f"Dự thảo trả lời: {reply.subject}" if reply else "",
+        f"Hạn xử lý: {line.due_at.strftime('%H:%M ngày %d/%m/%Y')}",
+        f"Đã quá hạn: {duration_vi((now - line.due_at).total_seconds())}",
+        f"Xem văn bản: {document_link(document)}", "", "Thư tự động từ hệ thống Q-Office."])
+    people = audience_users(audience, None, document) + ([line.holder] if line.holder else [])
+    sent = notify(people, document, "escalation", subject, body,
+                  key=f"escalate:{document.id}:reply:{line.id}:{now.date().isoformat()}")
+    if sent:
+        history.record(document, "escalated", ctx, note=f"Văn bản trả lời chưa ban hành: báo quá hạn tới {sent} người")
     return {"open": True, "sent": sent}
 
 

@@ -12,13 +12,14 @@ from sqlalchemy import or_
 
 from engine import settings
 from engine.db import db
+from engine.errors import N_
 from engine.models import Attachment, Document
 from engine.text import fold, similarity
 
 REASONS = {
-    "same_identity": "Cùng cơ quan gửi, số/ký hiệu và ngày ban hành",
-    "same_file": "Cùng tệp đính kèm (mã băm SHA-256 trùng nhau)",
-    "similar_subject": "Cùng cơ quan gửi và ngày ban hành, trích yếu gần như giống hệt",
+    "same_identity": N_("Cùng cơ quan gửi, số/ký hiệu và ngày ban hành"),
+    "same_file": N_("Cùng tệp đính kèm (mã băm SHA-256 trùng nhau)"),
+    "similar_subject": N_("Cùng cơ quan gửi và ngày ban hành, trích yếu gần như giống hệt"),
 }
 
 
@@ -70,6 +71,18 @@ def find(document: Document) -> list[Match]:
             if _same_sender(doc, document) and similarity(doc.subject, document.subject) >= threshold:
                 add(doc, "similar_subject")
     return list(found.values())
+
+
+def registered_by_reference(value) -> Document | None:
+    """A registered incoming document named by its id or by its register number (``12/2026``)."""
+    text = str(value or "").strip()
+    number, slash, year = text.partition("/")
+    if slash and number.strip().isdigit() and year.strip().isdigit():
+        return _registered().filter(Document.incoming_number == int(number),
+                                    Document.register_year == int(year)).one_or_none()
+    if text.isdigit():
+        return _registered().filter(Document.id == int(text)).one_or_none()
+    return None
 
 
 def _same_sender(a: Document, b: Document) -> bool:

@@ -116,13 +116,10 @@ def verify_form(ctx, document: Document, data: dict) -> dict:
             raise InvalidInput(N_("Từ chối nhận phải có lý do."), details={"reason": "Bắt buộc nhập lý do."})
         return {"decision": "refuse", "reason": reason}
     if decision == "duplicate":
-        try:
-            earlier = db.session.get(Document, int(data.get("duplicate_of")))
-        except (TypeError, ValueError):
-            earlier = None
-        if earlier is None or earlier.id == document.id or earlier.incoming_number is None:
+        earlier = duplicates.registered_by_reference(data.get("duplicate_of"))
+        if earlier is None or earlier.id == document.id:
             raise InvalidInput(N_("Văn bản trùng phải là một văn bản đến đã vào sổ."),
-                               details={"duplicate_of": "Không tìm thấy văn bản đã vào sổ."})
+                               details={"duplicate_of": "Chọn văn bản đã vào sổ, hoặc nhập số đến, ví dụ 12/2026."})
         return {"decision": "duplicate", "duplicate_of": earlier.id, "reason": reason}
     leader = _leader(data.get("leader"))
     if not f.flag("not_duplicate"):
@@ -132,7 +129,7 @@ def verify_form(ctx, document: Document, data: dict) -> dict:
             raise DuplicateSuspected(
                 N_("Văn bản này có thể trùng với văn bản đến số %(number)s (%(reason)s). "
                    "Hãy kiểm tra; nếu đúng là văn bản khác, xác nhận không trùng để vào sổ."),
-                params={"number": first.incoming_number, "reason": matches[0].reason_text},
+                params={"number": f"{first.incoming_number}/{first.register_year}", "reason": matches[0].reason_text},
                 details={"duplicate_of": first.id,
                          "matches": [{"id": m.document.id, "incoming_number": m.document.incoming_number,
                                       "reason": m.reason} for m in matches]})

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from engine.db import db
+from engine.errors import N_
 from engine.models import Attachment, Document
 from engine.outgoing import signing_keys
 from engine.storage import store
@@ -81,6 +82,30 @@ def check_attachments(document: Document) -> None:
 def update_legal_standing(document: Document) -> str:
     legal = any(sig.get("ok") for a in document.attachments for sig in (a.signatures or ()))
     document.legal_standing = "legal" if legal else "reference"
+    return document.legal_standing
+
+
+STANDINGS = {
+    "legal": N_("Văn bản đã ký số hợp lệ — giá trị pháp lý như bản giấy"),
+    "reference": N_("Chỉ để biết, tham khảo (chưa có chữ ký số hợp lệ)"),
+    "draft": N_("Dự thảo — chưa ký số, chưa có giá trị pháp lý"),
+    "signed": N_("Đã có chữ ký số hợp lệ của người có thẩm quyền; có giá trị pháp lý khi được ban hành "
+                 "(cấp số, ngày và ký số của cơ quan)"),
+    "not_issued": N_("Không ban hành (dự thảo đã hủy)"),
+}
+
+
+def standing(document: Document) -> str:
+    """The legal standing to show at each step (R-LEGAL-1): an outgoing document is a draft until the
+    leader signs, then signed but not yet issued, then legal once issued with the seal."""
+    if document.direction != "outgoing" or document.legal_standing == "legal":
+        return document.legal_standing
+    if document.status == "deleted":
+        return "not_issued"
+    if document.status in ("draft", "in_review", "approved"):
+        return "draft"
+    if any(sig.get("ok") for a in document.attachments if a.kind == "signed" for sig in (a.signatures or ())):
+        return "signed"
     return document.legal_standing
 
 

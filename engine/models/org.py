@@ -1,9 +1,9 @@
-"""Organisation: units, users, roles, API tokens."""
+"""Organisation: units, users, roles."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import AwareDateTime, db
@@ -42,6 +42,12 @@ class Unit(db.Model):
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"))
     abbreviation: Mapped[str | None] = mapped_column(String(30))
     position: Mapped[int] = mapped_column(default=0)
+    # A deactivated unit keeps its history but is no longer offered for routing or sending.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The head (trưởng phòng, giám đốc đơn vị); deputies hold the unit-head role without being named here.
+    head_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
+
+    head: Mapped["User | None"] = relationship(foreign_keys=[head_id], post_update=True)
 
 
 class User(db.Model):
@@ -51,6 +57,7 @@ class User(db.Model):
     full_name: Mapped[str] = mapped_column(String(200))
     position: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(30))
     unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
     password_hash: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(default=True)
@@ -59,8 +66,11 @@ class User(db.Model):
     created_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     # Set on handover (R-ACCOUNT-1): work that would still reach this user goes to the successor.
     successor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A one-time password (new account, reset) must be replaced at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    password_changed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
 
-    unit: Mapped[Unit] = relationship()
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_code])
     role_rows: Mapped[list["UserRole"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     successor: Mapped["User | None"] = relationship(remote_side=[id], foreign_keys=[successor_id])
 
@@ -95,17 +105,3 @@ class UserRole(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     role: Mapped[str] = mapped_column(String(30))
-
-
-class ApiToken(db.Model):
-    """Bearer tokens; only a hash is stored."""
-
-    __tablename__ = "api_tokens"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
-    last_used_at: Mapped[datetime] = mapped_column(AwareDateTime())
-    revoked: Mapped[bool] = mapped_column(default=False)
-
-    user: Mapped[User] = relationship()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import AwareDateTime, db
@@ -76,7 +76,12 @@ class Delegation(db.Model):
 
 
 class Notification(db.Model):
-    """An in-app message (urging, urgent arrival, escalation) for one person."""
+    """An in-app message for one person (work assigned, draft returned, urging, escalation, …).
+
+    ``key`` makes each event reach each person once; ``delivery`` says what became of its email:
+    ``email`` (queued in the outbox), ``digest`` (waiting for the person's next digest),
+    ``digested`` (sent in a digest) or ``none`` (in the app only).
+    """
 
     __tablename__ = "notifications"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,6 +91,20 @@ class Notification(db.Model):
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     read_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    key: Mapped[str | None] = mapped_column(String(300), unique=True)
+    delivery: Mapped[str | None] = mapped_column(String(20))
+    body: Mapped[str | None] = mapped_column(Text)
+
+
+class NotificationPreference(db.Model):
+    """A person's choice for one kind of notification: email at once, in the digest, or app only."""
+
+    __tablename__ = "notification_preferences"
+    __table_args__ = (UniqueConstraint("user_id", "kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    channel: Mapped[str] = mapped_column(String(10))  # email | digest | off
 
 
 class OutboxMessage(db.Model):

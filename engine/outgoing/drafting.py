@@ -13,6 +13,8 @@ Files of an outgoing document, in order (attachments are never rewritten): ``dra
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from engine import history, settings
 from engine.db import db
 from engine.doctypes import DOC_TYPES
@@ -30,6 +32,10 @@ from engine.workflow.specs import latest
 PROCESS = "issue_sign_send"
 DRAFTER_ROLES = (Role.SPECIALIST, Role.UNIT_HEAD, Role.LEADER)
 BOX_KEYS = ("number_box", "date_box", "leader_box", "seal_box")
+# Names of the draft's fields in its history (people read it; the API keeps the codes in ``details``).
+FIELD_NAMES = {"doc_type": "loại văn bản", "subject": "trích yếu", "urgency": "mức độ khẩn",
+               "paper_copy": "gửi kèm bản giấy", "body": "nội dung", "notes": "ghi chú", "receivers": "nơi nhận",
+               "signer": "lãnh đạo ký", "in_reply_to": "văn bản được trả lời", "layout": "vị trí ô số, ngày, chữ ký"}
 
 
 # --- receivers, signer ------------------------------------------------------------------------
@@ -47,8 +53,8 @@ def parse_receiver(ref) -> dict:
     code = code.strip()
     if kind == "unit":
         unit = db.session.get(Unit, code)
-        if unit is None or unit.kind == "department":
-            raise ValueError(f"không có phòng, đơn vị {code}")
+        if unit is None or unit.kind == "department" or not unit.active:
+            raise ValueError(f"không có phòng, đơn vị {code} đang hoạt động")
         return {"ref": f"unit:{unit.code}", "kind": "unit", "code": unit.code, "name": unit.name}
     if kind == "org":
         code = code.upper()
@@ -188,10 +194,11 @@ def _apply(document: Document, cleaned: dict) -> None:
     document.search_text = search_text(document)
 
 
-def _start_data(document: Document, drafter: User) -> dict:
+def _start_data(document: Document, drafter: User, due: datetime | None = None) -> dict:
+    # ``due``: the deadline of the incoming document a reply answers, shown on the reply's steps.
     return {"document_id": document.id, "drafter": drafter.username, "review_unit": drafter.unit_code,
             "needs_review": needs_review(drafter), "signer": document.signer.username if document.signer else None,
-            "urgency": document.urgency}
+            "urgency": document.urgency, "due": due.isoformat() if due else None}
 
 
 def needs_review(drafter: User) -> bool:
@@ -240,14 +247,37 @@ def _editable(actor: User, document: Document) -> None:
         raise Forbidden(N_("Dự thảo đã trình, không sửa được nữa (chờ trả lại nếu cần sửa)."))
 
 
+def changed_fields(document: Document, cleaned: dict) -> list[str]:
+    """The fields ``cleaned`` would really change on ``document`` (codes of FIELD_NAMES)."""
+    changed = []
+    for key, value in cleaned.items():
+        if key == "custom_layout":
+            if value != (document.layout or {}).get("custom"):
+                changed.append("layout")
+        elif key == "in_reply_to_id":
+            if value != document.in_reply_to_id:
+                changed.append("in_reply_to")
+        elif key == "receivers":
+            if [r["ref"] for r in value] != [r.get("ref") for r in document.receivers or ()]:
+                changed.append("receivers")
+        elif getattr(document, key) != value and not (getattr(document, key) in (None, "") and value in (None, "")):
+            changed.append(key)
+    return changed
+
+
 def update_draft(actor: User, document: Document, meta: dict) -> Document:
-    """Change the metadata, text or layout of a draft (its drafter, while it is a draft)."""
+    """Change the metadata, text or layout of a draft (its drafter, while it is a draft). Only real
+    changes are recorded, with their Vietnamese names."""
     _editable(actor, document)
     cleaned = clean_metadata(meta, partial=True)
+    changed = changed_fields(document, cleaned)
+    if not changed:
+        return document
     with transaction():
         _apply(document, cleaned)
         history.record(document, "draft_updated", runtime.RunContext(actor=actor, document=document),
-                       note=", ".join(sorted(k for k in (meta or {}) if k != "body")) or None)
+                       note="Sửa " + ", ".join(FIELD_NAMES.get(k, k) for k in changed),
+                       details={"fields": changed})
     return document
 
 
@@ -269,10 +299,11 @@ def add_files(actor: User, document: Document, files: list[Upload]) -> Document:
     return document
 
 
-def start_reply(ctx, incoming: Document, *, note: str | None = None) -> Document:
+def start_reply(ctx, incoming: Document, *, note: str | None = None, due: datetime | None = None) -> Document:
     """Create the outgoing draft that answers ``incoming`` (the specialist's "reply" choice).
 
     The drafter completes it (text or file, receivers, signer) on the draft page, then submits.
+    ``due`` is the incoming document's deadline: the reply's steps carry it.
     """
     now = ctx.when
     receivers = []
@@ -284,7 +315,8 @@ def start_reply(ctx, incoming: Document, *, note: str | None = None) -> Document
         subject=f"V/v trả lời văn bản số {incoming.number_notation} của {incoming.sender_org_name or ''}".strip(),
         sender_org_id=settings.get("ORG_CODE"), sender_org_name=settings.get("ORG_NAME"),
         receivers=receivers, urgency=incoming.urgency, urgency_rank=incoming.urgency_rank,
-        in_reply_to_id=incoming.id, notes=note, created_by_id=ctx.actor.id if ctx.actor else None, created_at=now)
+        in_reply_to_id=incoming.id, notes=note, created_by_id=ctx.actor.id if ctx.actor else None, created_at=now,
+        due_on=due.date() if due else None)
     draft.created_by = ctx.actor
     db.session.add(draft)
     db.session.flush()
@@ -294,6 +326,6 @@ def start_reply(ctx, incoming: Document, *, note: str | None = None) -> Document
     history.record(incoming, "reply_drafted", ctx, note=f"Dự thảo trả lời: mã {draft.id}",
                    details={"reply_document_id": draft.id})
     if latest(PROCESS) is not None and ctx.actor is not None:
-        runtime.start(PROCESS, draft, _start_data(draft, ctx.actor), runtime.RunContext(
+        runtime.start(PROCESS, draft, _start_data(draft, ctx.actor, due), runtime.RunContext(
             actor=ctx.actor, on_behalf_of=ctx.on_behalf_of, at=ctx.at, document=draft))
     return draft

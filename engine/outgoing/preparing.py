@@ -20,6 +20,7 @@ from engine.errors import N_, InvalidInput
 from engine.incoming import signatures
 from engine.incoming.uploads import safe_name
 from engine.models import Attachment, Document, User
+from engine.notifications import events
 from engine.outgoing.drafting import drafter_of, needs_review
 from engine.storage import store
 from engine.validation import Fields
@@ -183,22 +184,33 @@ def completeness(document: Document) -> dict:
 
 @form("submit")
 def submit_form(ctx, document: Document, data: dict) -> dict:
+    f = Fields(data)
+    decision = f.choice("decision", ("submit", "abandon"), default="submit")
+    reason = f.text("note", max_len=4000)
+    if decision == "abandon" and not reason:
+        f.errors["note"] = "Hủy dự thảo phải ghi lý do."
+    f.raise_if_errors()
+    if decision == "abandon":
+        return {"decision": "abandon", "note": reason}
     problems = completeness(document)
     if problems:
         raise InvalidInput(N_("Dự thảo chưa đủ thông tin để trình."), details=problems)
     ctx.secrets["to_sign"] = prepare_to_sign(document)
     drafter = drafter_of(document) or ctx.actor
     return {"signer": document.signer.username, "review_unit": drafter.unit_code,
-            "needs_review": needs_review(drafter), "decision": None, "note": None}
+            "needs_review": needs_review(drafter), "decision": "submit", "note": None}
 
 
 def decision_of(data: dict, go_ahead: str) -> tuple[str, str | None]:
-    """(decision, note) of a review or sign form; returning a draft needs a note for the drafter."""
+    """(decision, note) of a review or sign form: go ahead, return to the drafter for changes, or
+    reject for good (the draft will not be issued). Returning or rejecting needs a note."""
     f = Fields(data)
-    decision = f.choice("decision", (go_ahead, "return"), required=True)
+    decision = f.choice("decision", (go_ahead, "return", "reject"), required=True)
     note = f.text("note", max_len=4000)
     if decision == "return" and not note:
         f.errors["note"] = "Trả lại phải có ý kiến để người soạn sửa."
+    if decision == "reject" and not note:
+        f.errors["note"] = "Không ban hành phải ghi lý do."
     f.raise_if_errors()
     return decision, note
 
@@ -234,7 +246,18 @@ def submit_draft(ctx, **_params) -> dict:
 def return_draft(ctx, note=None, step=None, **_params) -> dict:
     history.set_status(ctx.document, "draft", ctx, action=f"returned_{step}" if step in ("review", "sign")
                        else "returned", note=note)
+    events.draft_returned(ctx, ctx.document, note)
     return {"returned": step}
+
+
+@operator("outgoing/abandon", "Hủy dự thảo: không ban hành (người soạn hủy hoặc lãnh đạo không duyệt, không ký)",
+          params=(Param("note", N_("Lý do hủy"), example="note"),))
+def abandon_draft(ctx, note=None, **_params) -> dict:
+    document = ctx.document
+    history.set_status(document, "deleted", ctx, action="abandoned", note=note)
+    if ctx.actor is not None and document.created_by_id != ctx.actor.id:
+        events.draft_returned(ctx, document, note)
+    return {"status": "deleted"}
 
 
 @operator("outgoing/approve", "Duyệt dự thảo", params=(Param("note", N_("Ý kiến khi duyệt"), example="note"),))

@@ -1,34 +1,24 @@
-"""Accounts: argon2 password hashes, lockout after repeated failures, API tokens."""
+"""Signing in and a person's own account: lockout after repeated failures, the forced change of a
+one-time password, changing one's password, signing out everywhere."""
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 
 from engine import clock
 from engine.db import db
-from engine.errors import N_, AuthFailed, Throttled
-from engine.models import ApiToken, User
+from engine.errors import N_, AuthFailed, Forbidden, InvalidInput, Throttled
+from engine.models import User, UserSession
+from engine.people import audit, passwords, sessions
+from engine.tx import transaction
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
-IDLE_TIMEOUT = timedelta(minutes=30)
-
-_hasher = PasswordHasher()
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+class PasswordChangeRequired(Forbidden):
+    """The account still has a one-time password: only changing it (or signing out) is allowed."""
 
-
-def password_matches(user: User, password: str) -> bool:
-    try:
-        return _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    code = "password_change_required"
 
 
 def authenticate(username: str, password: str) -> User:
@@ -44,7 +34,8 @@ def authenticate(username: str, password: str) -> User:
         minutes = int((user.locked_until - now).total_seconds() // 60) + 1
         raise Throttled(N_("Tài khoản tạm khóa do đăng nhập sai nhiều lần. Thử lại sau %(minutes)s phút."),
                         params={"minutes": minutes})
-    if user is None or not user.active or not password or not password_matches(user, password):
+    if (user is None or not user.active or not password or len(password) > passwords.MAX_LENGTH
+            or not passwords.verify(user.password_hash, password)):
         if user is not None:
             user.failed_logins += 1
             if user.failed_logins >= MAX_FAILURES:
@@ -56,39 +47,44 @@ def authenticate(username: str, password: str) -> User:
         raise AuthFailed(N_("Tên đăng nhập hoặc mật khẩu không đúng."))
     if user.failed_logins or user.locked_until:
         user.failed_logins, user.locked_until = 0, None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
     db.session.commit()
     return user
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+def sign_in(username: str, password: str, kind: str, client: sessions.Client | None = None) -> tuple[User, str]:
+    """Check the credentials and open a session of ``kind``; returns the user and the session secret."""
+    user = authenticate(username, password)
+    return user, sessions.start(user, kind, client)
 
 
-def issue_token(user: User) -> str:
-    """A new bearer token for ``user``; only its hash is stored."""
-    token = secrets.token_urlsafe(32)
-    now = clock.now()
-    db.session.add(ApiToken(user_id=user.id, token_hash=_digest(token), created_at=now, last_used_at=now))
-    db.session.commit()
-    return token
+def require_password_changed(user: User) -> None:
+    if user.must_change_password:
+        raise PasswordChangeRequired(N_("Bạn cần đổi mật khẩu dùng một lần trước khi làm việc."))
 
 
-def user_for_token(token: str) -> User | None:
-    """The active user of a valid token, sliding its idle timeout; None if invalid or idle too long."""
-    if not token:
-        return None
-    row = db.session.query(ApiToken).filter_by(token_hash=_digest(token), revoked=False).one_or_none()
-    now = clock.now()
-    if row is None or not row.user.active or now - row.last_used_at > IDLE_TIMEOUT:
-        return None
-    # Touch at most once a minute to keep read requests cheap.
-    if now - row.last_used_at > timedelta(minutes=1):
-        row.last_used_at = now
-        db.session.commit()
-    return row.user
+def change_password(user: User, current: str, new: str, *, keep: UserSession | None = None) -> None:
+    """Replace the user's password after checking the current one; every other session ends."""
+    errors = {}
+    if not isinstance(current, str) or not current or not passwords.verify(user.password_hash, current):
+        errors["current"] = "Mật khẩu hiện tại không đúng."
+    elif isinstance(new, str) and new == current:
+        errors["new"] = "Mật khẩu mới phải khác mật khẩu hiện tại."
+    if errors:
+        raise InvalidInput(N_("Không đổi được mật khẩu."), details=errors)
+    passwords.check_new(new, username=user.username, full_name=user.full_name)
+    with transaction():
+        user.password_hash = passwords.hash_password(new)
+        user.must_change_password = False
+        user.password_changed_at = clock.now()
+        sessions.revoke_all(user, keep=keep)
+        audit.record(user, "password_changed", f"user:{user.username}")
 
 
-def revoke_tokens(user: User) -> None:
-    db.session.query(ApiToken).filter_by(user_id=user.id).update({"revoked": True})
+def sign_out_everywhere(user: User) -> int:
+    """End every session of the user, this one included."""
+    with transaction():
+        ended = sessions.revoke_all(user)
+        audit.record(user, "signed_out_everywhere", f"user:{user.username}", {"sessions": ended})
+    return ended

@@ -1,4 +1,5 @@
-"""The organisation (R-ORG-1) and the demo users of API.md, created on first run."""
+"""The organisation (R-ORG-1) and the demo users of API.md, created on first run: the department,
+its divisions and its ten affiliated units, each unit with a head."""
 from __future__ import annotations
 
 import secrets
@@ -7,7 +8,7 @@ from engine import clock, settings
 from engine.db import db
 from engine.models import Unit, User, UserRole
 from engine.models.org import Role
-from engine.people.accounts import hash_password, password_matches
+from engine.people.passwords import hash_password, verify
 
 DIVISIONS = [
     ("vp", "Văn phòng Sở", "VP"),
@@ -47,6 +48,25 @@ DEMO_USERS = [
     ("quantri", "Ngô Thanh Tùng", "Quản trị hệ thống", "vp", [Role.ADMIN]),
 ]
 
+# The head of each affiliated unit (Đ10.2a): username, full name, position.
+AFFILIATED_HEADS = [
+    ("gd.dv01", "Huỳnh Văn Phúc", "Giám đốc Cơ sở cai nghiện ma túy"),
+    ("gd.dv02", "Lê Thị Ngọc Hà", "Giám đốc Làng Hòa Bình"),
+    ("gd.dv03", "Nguyễn Đình Khoa", "Giám đốc Trung tâm Bảo trợ xã hội"),
+    ("gd.dv04", "Trần Thị Kim Oanh", "Giám đốc Trung tâm Công tác xã hội"),
+    ("gd.dv05", "Phan Văn Lộc", "Giám đốc Trung tâm Dịch vụ việc làm"),
+    ("gd.dv06", "Đoàn Thị Thanh Tâm", "Giám đốc Trung tâm Điều dưỡng người tâm thần"),
+    ("gd.dv07", "Võ Minh Quang", "Giám đốc Trung tâm Nuôi dưỡng, điều dưỡng người có công"),
+    ("gd.dv08", "Nguyễn Thị Thu Hằng", "Hiệu trưởng Trường Trung cấp nghề Bắc Quảng Nam"),
+    ("gd.dv09", "Lương Công Hiếu", "Hiệu trưởng Trường Trung cấp nghề Nam Quảng Nam"),
+    ("gd.dv10", "Hồ Văn Thắng", "Hiệu trưởng Trường Trung cấp nghề Thanh niên Dân tộc - Miền núi"),
+]
+DEMO_USERS += [(username, name, position, code, [Role.UNIT_HEAD])
+               for (username, name, position), (code, _unit) in zip(AFFILIATED_HEADS, AFFILIATED)]
+# Units whose demo head is named on the unit (deputies would hold the role without being named).
+DEMO_HEADS = {"vp": "tp.vp", "ldvl": "tp.ldvl", "ncc": "tp.ncc",
+              **{code: username for (username, _n, _p), (code, _u) in zip(AFFILIATED_HEADS, AFFILIATED)}}
+
 
 def ensure_organisation() -> None:
     """Create the department, its divisions and affiliated units if missing."""
@@ -82,10 +102,15 @@ def ensure_demo_users(password: str | None) -> dict[str, str | None]:
             user.role_rows = [UserRole(role=r) for r in roles]
             db.session.add(user)
             shown[username] = secret
-        elif password and not password_matches(user, password):
+        elif password and not verify(user.password_hash, password):
             user.password_hash = hash_password(password)
             shown[username] = password
         else:
             shown[username] = password
+    db.session.flush()
+    for code, username in DEMO_HEADS.items():
+        unit = db.session.get(Unit, code)
+        if unit is not None and unit.head_id is None:
+            unit.head = db.session.query(User).filter_by(username=username).one()
     db.session.flush()
     return shown

@@ -24,27 +24,29 @@ from engine.processes.diagram import (
     text_of,
 )
 from engine.processes.foreign import foreign_expression
+from engine.processing.replies import ABANDONED, ISSUED
 from engine.workflow import forms, operators
 from engine.workflow.scripting import BUILTIN_NAMES, validate
 
 SUPPORTED = {
     "laneSet", "lane", "childLaneSet", "flowNodeRef", "startEvent", "endEvent", "intermediateCatchEvent",
     "intermediateThrowEvent", "boundaryEvent", "userTask", "serviceTask", "scriptTask", "task", "callActivity",
-    "subProcess", "exclusiveGateway", "parallelGateway", "inclusiveGateway", "sequenceFlow", "conditionExpression",
-    "timerEventDefinition", "timeDate", "timeDuration", "timeCycle", "terminateEventDefinition", "script",
+    "subProcess", "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "sequenceFlow",
+    "conditionExpression", "timerEventDefinition", "timeDate", "timeDuration", "timeCycle", "terminateEventDefinition",
+    "messageEventDefinition", "script",
     "incoming", "outgoing", "extensionElements", "documentation", "textAnnotation", "text", "association", "group",
 }
 UNSUPPORTED_HINTS = {
-    **dict.fromkeys(("messageEventDefinition", "signalEventDefinition", "escalationEventDefinition",
-                     "errorEventDefinition", "compensateEventDefinition", "conditionalEventDefinition",
-                     "linkEventDefinition", "cancelEventDefinition"),
-                    N_("Sự kiện loại %(kind)s chưa được Q-Office hỗ trợ: chỉ dùng sự kiện hẹn giờ (timer) và sự kiện "
-                       "kết thúc dừng hẳn (terminate).")),
+    **dict.fromkeys(("signalEventDefinition", "escalationEventDefinition", "errorEventDefinition",
+                     "compensateEventDefinition", "conditionalEventDefinition", "linkEventDefinition",
+                     "cancelEventDefinition"),
+                    N_("Sự kiện loại %(kind)s chưa được Q-Office hỗ trợ: chỉ dùng sự kiện hẹn giờ (timer), sự kiện "
+                       "chờ tin nhắn của Q-Office (message) và sự kiện kết thúc dừng hẳn (terminate).")),
     **dict.fromkeys(("sendTask", "receiveTask", "businessRuleTask", "manualTask"),
                     N_("Loại công việc %(kind)s chưa được Q-Office hỗ trợ: dùng user task (người làm, có biểu mẫu), "
                        "service task (thao tác của hệ thống) hoặc script task.")),
-    **dict.fromkeys(("complexGateway", "eventBasedGateway"),
-                    N_("Cổng %(kind)s chưa được Q-Office hỗ trợ: dùng cổng exclusive, parallel hoặc inclusive.")),
+    "complexGateway": N_("Cổng %(kind)s chưa được Q-Office hỗ trợ: dùng cổng exclusive, parallel, inclusive hoặc "
+                         "event-based."),
     **dict.fromkeys(("transaction", "adHocSubProcess"),
                     N_("%(kind)s chưa được Q-Office hỗ trợ: dùng sub-process thường.")),
     **dict.fromkeys(("multiInstanceLoopCharacteristics", "standardLoopCharacteristics"),
@@ -56,16 +58,17 @@ UNSUPPORTED_HINTS = {
                        "mọi bước.")),
 }
 EVENT_DEFINITIONS = {"startEvent": set(), "endEvent": {"terminateEventDefinition"},
-                     "boundaryEvent": {"timerEventDefinition"}, "intermediateCatchEvent": {"timerEventDefinition"},
+                     "boundaryEvent": {"timerEventDefinition"},
+                     "intermediateCatchEvent": {"timerEventDefinition", "messageEventDefinition"},
                      "intermediateThrowEvent": set()}
 DRAWN = {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent", "userTask",
          "serviceTask", "scriptTask", "task", "callActivity", "subProcess", "exclusiveGateway", "parallelGateway",
-         "inclusiveGateway", "sequenceFlow", "lane"}
+         "inclusiveGateway", "eventBasedGateway", "sequenceFlow", "lane"}
 # Unsupported elements that are shapes of their own (the others are parts of a shape).
 UNSUPPORTED_SHAPES = {"sendTask", "receiveTask", "businessRuleTask", "manualTask", "complexGateway",
-                      "eventBasedGateway", "transaction", "adHocSubProcess", "dataObjectReference",
-                      "dataStoreReference"}
+                      "transaction", "adHocSubProcess", "dataObjectReference", "dataStoreReference"}
 USER_TASK_PROPERTIES = ("assignee", "unit", "due", "form")
+MESSAGES = (ISSUED, ABANDONED)  # what Q-Office delivers to waiting diagrams (engine/processing/replies.py)
 TIMER_KINDS = ("timeDate", "timeDuration", "timeCycle")
 
 
@@ -102,7 +105,8 @@ def unsupported_elements(root) -> list[Problem]:
                     found.append(problem(node.getparent().get("id"), "unsupported_event",
                                          N_("Sự kiện %(event)s loại %(kind)s chưa được Q-Office hỗ trợ: bắt đầu bằng "
                                             "sự kiện không loại, hẹn giờ ở sự kiện gắn vào công việc hoặc sự kiện "
-                                            "chờ, kết thúc bằng sự kiện thường hoặc dừng hẳn."),
+                                            "chờ, tin nhắn ở sự kiện chờ, kết thúc bằng sự kiện thường hoặc dừng "
+                                            "hẳn."),
                                          event=event, kind=kind))
     return found
 
@@ -218,6 +222,23 @@ def gateways(root) -> list[Problem]:
                         found.append(problem(flow.get("id"), "flow_without_condition",
                                              N_("Nhánh ra khỏi cổng rẽ nhánh cần điều kiện (biểu thức Python), trừ "
                                                 "nhánh mặc định.")))
+    return found
+
+
+def messages(root) -> list[Problem]:
+    """A message catch event waits for a message Q-Office sends; any other would wait forever."""
+    names = {m.get("id"): m.get("name") for m in root.iter(q("message"))}
+    found = []
+    for definition in elements_of(root, "messageEventDefinition"):
+        event = definition.getparent()
+        name = names.get(definition.get("messageRef"))
+        if name is None:
+            found.append(problem(event.get("id"), "message_undefined",
+                                 N_("Sự kiện chờ tin nhắn chưa chọn tin nhắn (bpmn:message) nào.")))
+        elif name not in MESSAGES:
+            found.append(problem(event.get("id"), "unknown_message",
+                                 N_("Q-Office không gửi tin nhắn “%(name)s”: văn bản sẽ chờ mãi. Các tin nhắn có: "
+                                    "%(known)s."), name=name, known=", ".join(MESSAGES)))
     return found
 
 

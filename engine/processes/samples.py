@@ -29,7 +29,7 @@ START_DATA = {
     "handle_line": {"document_id": 1, "line_id": 1, "kind": "lead", "target_type": "unit", "unit": "ldvl",
                     "holder": "cv.ldvl", "due": "2026-03-09T17:00:00+07:00", "urgency": "normal"},
     "issue_sign_send": {"document_id": 1, "drafter": "cv.ldvl", "review_unit": "ldvl", "needs_review": True,
-                        "signer": "giamdoc", "urgency": "normal"},
+                        "signer": "giamdoc", "urgency": "normal", "due": "2026-03-09T17:00:00+07:00"},
 }
 
 

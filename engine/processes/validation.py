@@ -61,6 +61,7 @@ def validate(xml: str, process_id: str | None = None) -> list[Problem]:
     problems += checks.lanes_and_user_tasks(root)
     problems += checks.service_tasks(root)
     problems += checks.gateways(root)
+    problems += checks.messages(root)
     problems += checks.call_activities(root, deployed_process_ids())
     problems += checks.timers(root)
     problems += checks.scripts(root)

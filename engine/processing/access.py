@@ -16,7 +16,8 @@ def visible_filter(user: User):
 
     Leaders, clerks and administrators see everything (delegates of a leader see what the
     leader's tasks show them). Others see a document once it reaches them: a task for them,
-    a processing line they hold or held, or — for unit heads — a line to their unit.
+    a processing line they hold or held, or — for unit heads, who supervise their unit — a line of
+    their unit, whether routed to the unit or to one of its people.
     A coordinating specialist therefore sees it only once assigned.
     """
     if user.has_role(*OVERSEERS):
@@ -28,8 +29,7 @@ def visible_filter(user: User):
                  InboxTask.role.in_(user.roles)))))
     line_conditions = [ProcessingLine.holder_id == user.id]
     if user.has_role(Role.UNIT_HEAD):
-        line_conditions.append(and_(ProcessingLine.unit_code == user.unit_code,
-                                    ProcessingLine.target_type == "unit"))
+        line_conditions.append(ProcessingLine.unit_code == user.unit_code)
     lines = exists(select(ProcessingLine.id).where(ProcessingLine.document_id == Document.id,
                                                    or_(*line_conditions)))
     delegated = exists(select(InboxTask.id).where(

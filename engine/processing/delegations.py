@@ -13,6 +13,8 @@ from engine.tx import transaction
 from engine.validation import Fields
 
 RIGHTS = ("route", "supervise", "issue", "sign")
+RIGHT_LABELS = {"route": N_("Phân công xử lý văn bản"), "supervise": N_("Giám sát, đôn đốc"),
+                "issue": N_("Cho phép phát hành"), "sign": N_("Ký số văn bản phát hành")}
 # Which user tasks each right covers (the task's BPMN id).
 RIGHT_TASKS = {"route": ("route",), "sign": ("sign",), "issue": ("sign",), "supervise": ()}
 
@@ -26,6 +28,14 @@ def in_force(delegate: User, on: date | None = None):
     on = on or clock.today()
     return (db.session.query(Delegation)
             .filter(Delegation.delegate_id == delegate.id, Delegation.revoked_at.is_(None),
+                    Delegation.starts_on <= on, Delegation.ends_on >= on).all())
+
+
+def delegates_of(delegator: User, on: date | None = None):
+    """Delegations from ``delegator`` in force on ``on`` (today by default)."""
+    on = on or clock.today()
+    return (db.session.query(Delegation)
+            .filter(Delegation.delegator_id == delegator.id, Delegation.revoked_at.is_(None),
                     Delegation.starts_on <= on, Delegation.ends_on >= on).all())
 
 
@@ -54,7 +64,7 @@ def create(leader: User, data: dict) -> Delegation:
     ends_on = f.day("ends_on", required=True)
     rights = data.get("rights") if isinstance(data, dict) else None
     if not isinstance(rights, list) or not rights or any(r not in RIGHTS for r in rights):
-        f.errors["rights"] = "Chọn ít nhất một quyền: " + ", ".join(RIGHTS)
+        f.errors["rights"] = "Chọn ít nhất một quyền: " + ", ".join(RIGHT_LABELS[r].lower() for r in RIGHTS)
     delegate = None
     if delegate_ref:
         delegate = db.session.query(User).filter_by(username=delegate_ref.removeprefix("user:"),

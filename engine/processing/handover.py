@@ -15,7 +15,7 @@ from engine.models import (
     Role,
     User,
 )
-from engine.people import accounts
+from engine.people import audit, sessions
 from engine.tx import transaction
 from engine.workflow.runtime import RunContext
 
@@ -62,5 +62,8 @@ def handover(admin: User, username: str, successor_ref: str) -> dict:
                            note=f"{leaving.full_name} → {successor.full_name}")
         leaving.active = False
         leaving.successor_id = successor.id
-        accounts.revoke_tokens(leaving)
+        sessions.revoke_all(leaving)
+        audit.record(admin, "handover", f"user:{leaving.username}",
+                     {"successor": successor.username, "tasks": len(tasks), "lines": len(lines),
+                      "drafts": len(drafts)})
     return {"tasks": len(tasks), "lines": len(lines), "drafts": len(drafts), "documents": len(touched)}

@@ -6,6 +6,10 @@ a unit head assigns specialists, the lead specialist processes (reply, file,
 report, forward), coordinating specialists contribute an opinion, informed
 recipients acknowledge.
 
+A reply keeps the document open: choosing "reply" starts the outgoing draft and the lead line
+stays in progress, waiting in its diagram for the reply's fate (engine/processing/replies.py):
+issued → the line is done; abandoned or rejected for good → the line is back with its holder.
+
 Closure rule: the document is completed when its lead line is done. Coordination
 still open at that moment is closed (its tasks cancelled) — the lead's result no
 longer waits for it — and that is recorded on the line and in the history.
@@ -28,6 +32,7 @@ from engine.models import (
     User,
     WorkflowInstance,
 )
+from engine.notifications import events
 from engine.outgoing import drafting
 from engine.validation import Fields
 from engine.workflow import runtime
@@ -35,7 +40,7 @@ from engine.workflow.forms import form
 from engine.workflow.operators import Param, operator
 
 PROCESS_ACTIONS = ("reply", "file", "report", "forward")
-ACTION_LABELS = {"reply": N_("Dự thảo văn bản trả lời"), "file": N_("Lưu hồ sơ"),
+ACTION_LABELS = {"reply": N_("Trả lời bằng văn bản đi"), "file": N_("Lưu hồ sơ"),
                  "report": N_("Báo cáo kết quả"), "forward": N_("Chuyển cán bộ khác xử lý"),
                  "contributed": N_("Đã góp ý kiến"), "acknowledged": N_("Đã xem"),
                  "closed": N_("Đóng khi văn bản hoàn thành")}
@@ -50,8 +55,8 @@ def parse_target(ref) -> tuple[str, Unit | None, User | None]:
     kind, _, value = ref.partition(":")
     if kind == "unit":
         unit = db.session.get(Unit, value)
-        if unit is None or unit.kind == "department":
-            raise ValueError(f"không có phòng, đơn vị {value}")
+        if unit is None or unit.kind == "department" or not unit.active:
+            raise ValueError(f"không có phòng, đơn vị {value} đang hoạt động")
         return "unit", unit, None
     if kind == "user":
         user = db.session.query(User).filter_by(username=value, active=True).one_or_none()
@@ -306,9 +311,22 @@ def forward_line(ctx, line_id=None, to=None, note=None, **_params) -> dict:
 @operator("document/start_reply", "Tạo dự thảo văn bản đi trả lời, gắn với văn bản đến", params=(_LINE, _NOTE))
 def start_reply(ctx, line_id=None, note=None, **_params) -> dict:
     line = _line(line_id)
-    reply = drafting.start_reply(ctx, ctx.document, note=note)
+    reply = drafting.start_reply(ctx, ctx.document, note=note, due=line.due_at)
     line.reply_document_id = reply.id
     return {"reply_document_id": reply.id}
+
+
+@operator("line/reply_abandoned", "Dự thảo trả lời không được ban hành: văn bản trở lại người xử lý", params=(
+    _LINE, Param("reason", N_("Lý do không ban hành"), example="reason")))
+def reply_abandoned(ctx, line_id=None, reason=None, **_params) -> dict:
+    line = _line(line_id)
+    reply = db.session.get(Document, line.reply_document_id) if line.reply_document_id else None
+    line.reply_document_id = None
+    history.record(ctx.document, "reply_abandoned", ctx,
+                   note="; ".join(filter(None, [f"Dự thảo mã {reply.id}" if reply else None, reason])) or None)
+    if reply is not None and line.holder is not None:
+        events.reply_abandoned(ctx, line, reply, reason)
+    return {"reply_document_id": None}
 
 
 @operator("line/finish", "Kết thúc dòng xử lý; dòng chủ trì xong thì văn bản hoàn thành", params=(
@@ -316,13 +334,19 @@ def start_reply(ctx, line_id=None, note=None, **_params) -> dict:
 def finish_line(ctx, line_id=None, result=None, note=None, **_params) -> dict:
     line = _line(line_id)
     document = ctx.document
+    if result == "reply" and line.reply_document_id:
+        reply = db.session.get(Document, line.reply_document_id)
+        note = "; ".join(filter(None, [f"Đã ban hành văn bản trả lời số {reply.number_notation}", note]))
     line.status, line.finished_at, line.result, line.note = LineStatus.DONE, ctx.when, result, note
     history.record(document, f"line_{result}", ctx, note=note or None,
                    details={"line_id": line.id, "kind": line.kind})
+    if result == "contributed":
+        events.opinion_arrived(ctx, line)
     if line.kind == LineKind.LEAD and line.parent_id is None:
         closed = close_open_coordination(ctx, document, exclude=line.id)
         history.set_status(document, "completed", ctx, action="completed",
                            note=(f"Đóng {closed} dòng phối hợp chưa hoàn thành." if closed else None))
+        events.routed_completed(ctx, document, note)
     return {"status": line.status}
 
 

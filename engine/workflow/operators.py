@@ -31,7 +31,8 @@ class Param:
 
 # Domain modules that register operators; imported once, lazily, to avoid import cycles.
 _PROVIDERS = ("engine.incoming.registration", "engine.processing.lines", "engine.outgoing.preparing",
-              "engine.outgoing.issuing", "engine.outgoing.sending", "engine.deadlines.escalation")
+              "engine.outgoing.issuing", "engine.outgoing.sending", "engine.deadlines.escalation",
+              "engine.processing.replies")
 
 
 def operator(name: str, description: str, params: tuple[Param, ...] = (), sample: dict | None = None):

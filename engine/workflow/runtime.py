@@ -14,13 +14,16 @@ from uuid import UUID
 
 import SpiffWorkflow.bpmn.specs.event_definitions.timer as _spiff_timer
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     TimeDateEventDefinition,
     TimerEventDefinition,
 )
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException, WorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from engine import clock
@@ -35,6 +38,7 @@ from engine.models import (
     User,
     WorkflowInstance,
 )
+from engine.notifications import events
 from engine.workflow import operators
 from engine.workflow.scripting import DiagramCodeError, RestrictedEnvironment
 from engine.workflow.serialization import SERIALIZER
@@ -83,7 +87,15 @@ def now_iso() -> str:
 
 def expression_functions() -> dict:
     """Plain functions visible to diagram expressions (timers, gateways, parameters)."""
-    return {**expression_calendar_functions(), "now_iso": now_iso}
+    calendar = expression_calendar_functions()
+
+    def next_check(due_iso) -> str:
+        """``due`` while it is ahead; once it has passed, the next working morning (a daily check)."""
+        if due_iso and datetime.fromisoformat(str(due_iso)) > clock.now():
+            return str(due_iso)
+        return calendar["next_morning"](now_iso())
+
+    return {**calendar, "now_iso": now_iso, "next_check": next_check}
 
 
 class QOfficeScriptEngine(PythonScriptEngine):
@@ -197,26 +209,44 @@ def save(loaded: Loaded, status: str | None = None) -> None:
     db.session.flush()
 
 
+def _timer_definitions(task) -> list[TimerEventDefinition]:
+    """The timers a waiting task waits for: its own, or those among an event-based gateway's events."""
+    definition = getattr(task.task_spec, "event_definition", None)
+    if isinstance(definition, TimerEventDefinition):
+        return [definition]
+    if isinstance(definition, MultipleEventDefinition):
+        return [d for d in definition.event_definitions if isinstance(d, TimerEventDefinition)]
+    return []
+
+
 def next_timer_due(wf: BpmnWorkflow) -> datetime | None:
-    """Earliest due time of the waiting timer events (subprocesses included)."""
+    """Earliest due time of the waiting timer events (subprocesses and event-based gateways included)."""
     dues = []
     for task in wf.get_tasks(state=TaskState.WAITING):
-        definition = getattr(task.task_spec, "event_definition", None)
-        if not isinstance(definition, TimerEventDefinition):
-            continue
-        value = definition.details(task).value
-        if value is None:
-            continue
-        if isinstance(definition, CycleTimerEventDefinition):
-            due = datetime.fromisoformat(value if isinstance(value, str) else value["next"])
-        elif isinstance(definition, TimeDateEventDefinition):
-            due = TimerEventDefinition.parse_time_or_duration(value)
-        else:
-            due = TimerEventDefinition.get_datetime(value)
-        if due.tzinfo is None:
-            due = due.replace(tzinfo=timezone.utc)
-        dues.append(due)
+        for definition in _timer_definitions(task):
+            value = definition.details(task).value
+            if value is None:
+                continue
+            if isinstance(definition, CycleTimerEventDefinition):
+                due = datetime.fromisoformat(value if isinstance(value, str) else value["next"])
+            elif isinstance(definition, TimeDateEventDefinition):
+                due = TimerEventDefinition.parse_time_or_duration(value)
+            else:
+                due = TimerEventDefinition.get_datetime(value)
+            if due.tzinfo is None:
+                due = due.replace(tzinfo=timezone.utc)
+            dues.append(due)
     return clock.to_vn(min(dues)) if dues else None
+
+
+def deliver(loaded: Loaded, message: str, payload: dict) -> bool:
+    """Hand the message ``message`` to a waiting catch event and advance; False when nothing waits for it."""
+    try:
+        loaded.workflow.send_event(BpmnEvent(MessageEventDefinition(message), payload=payload))
+    except WorkflowException:
+        return False
+    advance(loaded)
+    return True
 
 
 def ready_task(loaded: Loaded, task_id: str):
@@ -317,6 +347,7 @@ def sync_inbox(loaded: Loaded) -> list[InboxTask]:
         db.session.add(row)
         created.append(row)
     db.session.flush()
+    events.tasks_ready(loaded.ctx, created)  # R-NOTIFY-1: whoever the new work is for is told
     return created
 
 

@@ -1,7 +1,7 @@
 """Process versions: the deploy note and one version number per process; inbox tasks: their form.
 
 Revision ID: 0da59c05e1c1
-Revises: 7181e2da352d
+Revises: 0f0e9ca941f8
 Create Date: 2026-12-01 00:09:00.222752
 
 """
@@ -13,7 +13,7 @@ import engine.db  # noqa: F401 - custom column types (AwareDateTime) used by aut
 
 # revision identifiers, used by Alembic.
 revision = '0da59c05e1c1'
-down_revision = '7181e2da352d'
+down_revision = '0f0e9ca941f8'
 branch_labels = None
 depends_on = None
 

@@ -40,7 +40,9 @@ def test_document_goes_from_clerk_to_completion(live_server, page):
 
     as_user(page, base, "giamdoc")
     open_task(page, base, "Phân công xử lý văn bản đến")
-    page.select_option("select[name=lead]", "unit:ldvl")
+    page.fill("[data-testid=lead] .picker-filter", "lao dong viec lam")  # searchable, diacritics ignored
+    assert page.locator("[data-testid=lead] input[value='unit:ncc']").is_hidden()
+    page.check("[data-testid=lead] input[value='unit:ldvl']")
     page.check("[data-testid=coordinate] input[value='unit:ncc']")
     page.check("[data-testid=inform] input[value='user:phogiamdoc']")
     page.fill("input[name=deadline_days]", "5")

@@ -37,12 +37,13 @@ def test_outgoing_document_from_draft_to_sent(live_server, page, tmp_path):
     page.fill("textarea[name=body]", BODY)
     page.click("[data-testid=draft-form] button[type=submit]")
     page.wait_for_selector("[data-testid=preview]")
-    preview = page.context.request.get(base + page.get_attribute("[data-testid=preview]", "src"))
+    preview = page.context.request.get(base + page.get_attribute("[data-testid=preview]", "data-pdf-src"))
     assert preview.ok and preview.body().startswith(b"%PDF")
     page.click("[data-testid=go-submit]")
     page.click("[data-testid=submit-form] button[type=submit]")
     page.wait_for_selector("[data-testid=doc-status]")
     assert status(page) == "Đang trình duyệt"
+    assert page.get_attribute("[data-testid=legal-standing]", "data-standing") == "draft"
     logout(page)
 
     as_user(page, base, "tp.ldvl")
@@ -66,11 +67,17 @@ def test_outgoing_document_from_draft_to_sent(live_server, page, tmp_path):
     page.wait_for_selector("[data-testid=doc-status]")
     assert status(page) == "Đã ký"
     assert "Chữ ký hợp lệ" in page.inner_text("[data-testid=signatures]")
+    # Signed by the leader but not issued yet: neither "for reference only" nor legal yet.
+    assert page.get_attribute("[data-testid=legal-standing]", "data-standing") == "signed"
+    assert "chỉ để biết" not in page.inner_text("[data-testid=legal-standing]").lower()
     logout(page)
 
     as_user(page, base, "vanthu")
     open_task(page, base, "Ban hành và gửi văn bản đi")
     page.wait_for_selector("[data-testid=task-pdf]")
+    # The PDF to issue is drawn inline by pdf.js, with its page count.
+    page.wait_for_selector("[data-testid=task-pdf][data-state=ready] canvas")
+    assert page.inner_text("[data-testid=task-pdf-pages]").strip() == "1 trang"
     page.fill("[data-testid=issue-form] input[name=pin]", DEMO_PASSWORD)
     page.click("[data-testid=issue-form] button[type=submit]")
     page.wait_for_selector("[data-testid=doc-status]")
@@ -79,7 +86,8 @@ def test_outgoing_document_from_draft_to_sent(live_server, page, tmp_path):
     panel = page.inner_text("[data-testid=signatures]")
     assert panel.count("Chữ ký hợp lệ") == 3  # signed copy (leader) + issued copy (leader, seal)
     assert "đã chuyển vào hộp văn bản đến" in page.inner_text("[data-testid=deliveries]")
-    link = page.locator("ul.attachments a").last
+    assert page.get_attribute("[data-testid=legal-standing]", "data-standing") == "legal"
+    link = page.locator("ul.attachments > li > a").last
     assert link.inner_text().startswith("01-SLĐTBXH-LĐVL")
     pdf = page.context.request.get(base + link.get_attribute("href")).body()
     ARTIFACTS.mkdir(exist_ok=True)

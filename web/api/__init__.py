@@ -8,6 +8,7 @@ from web.api import (  # noqa: F401
     incoming,
     notifications,
     outgoing,
+    people,
     processes,
     processing,
     records,

@@ -9,7 +9,7 @@ from flask import Blueprint, g, jsonify, request
 
 from engine.errors import N_, AuthFailed, InvalidInput
 from engine.incoming.uploads import Upload
-from engine.people import accounts
+from engine.people import accounts, sessions
 from engine.processing import lines, tasks
 from web.api.openapi import openapi_document
 from web.api.serializers import document_json
@@ -17,18 +17,26 @@ from web.api.serializers import document_json
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def token_required(view):
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        token = header[7:].strip() if header.lower().startswith("bearer ") else ""
-        user = accounts.user_for_token(token)
-        if user is None:
-            raise AuthFailed(N_("Thiếu hoặc sai mã truy cập (Bearer token), hoặc phiên đã hết hạn."))
-        g.user = user
-        return view(*args, **kwargs)
+def token_required(view=None, *, with_one_time_password: bool = False):
+    """Authenticate the bearer token (``g.user``, ``g.session``). An account that still has a one-time
+    password may only call views marked ``with_one_time_password`` (change it, sign out)."""
 
-    return wrapper
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            header = request.headers.get("Authorization", "")
+            token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+            row = sessions.resume(token, "api")
+            if row is None:
+                raise AuthFailed(N_("Thiếu hoặc sai mã truy cập (Bearer token), hoặc phiên đã hết hạn."))
+            g.user, g.session = row.user, row
+            if not with_one_time_password:
+                accounts.require_password_changed(row.user)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
 
 
 def json_body() -> dict:

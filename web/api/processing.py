@@ -67,7 +67,10 @@ def revoke_delegation(delegation_id: int):
 @api.get("/overview")
 @token_required
 def unit_overview():
-    return jsonify({"units": overview.unit_overview(g.user)})
+    scope = overview.require_supervisor(g.user)
+    people = overview.people_overview(g.user, request.args.get("unit") or None) \
+        if scope != overview.DEPARTMENT or request.args.get("unit") else []
+    return jsonify({"units": overview.unit_overview(g.user), "people": people})
 
 
 @api.post("/documents/<int:document_id>/urge")

@@ -1,5 +1,6 @@
 """Pages people use, one blueprint per part of the work."""
 from web.pages import (
+    account,
     admin,
     documents,
     incoming,
@@ -11,4 +12,4 @@ from web.pages import (
 )
 
 BLUEPRINTS = (documents.bp, incoming.bp, processing.bp, outgoing.bp, people.bp, notifications.bp, admin.bp,
-              processes.bp)
+              account.bp, processes.bp)

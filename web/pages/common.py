@@ -2,7 +2,7 @@
 and the people and units offered in pickers."""
 from __future__ import annotations
 
-from flask import flash, url_for
+from flask import flash
 from flask_login import current_user
 
 from engine.db import db
@@ -12,14 +12,6 @@ from engine.processing import tasks
 from web.i18n import error_text
 
 LIST_FIELDS = {"lead", "coordinate", "inform", "assignees"}
-
-
-def landing_url() -> str:
-    """Where a signed-in person starts: the inbox; a process owner, who has no inbox, the processes."""
-    if current_user.is_authenticated and current_user.has_role(Role.PROCESS_OWNER) \
-            and not current_user.has_role(*Role.LANES.values()):
-        return url_for("processes.process_list")
-    return url_for("processing.inbox")
 
 
 def form_data(form) -> dict:
@@ -71,7 +63,8 @@ def leaders():
 
 
 def units():
-    return db.session.query(Unit).filter(Unit.kind != "department").order_by(Unit.position).all()
+    return (db.session.query(Unit).filter(Unit.kind != "department", Unit.active.is_(True))
+            .order_by(Unit.position).all())
 
 
 def people():

@@ -8,9 +8,10 @@ from engine import documents
 from engine.db import db
 from engine.models import Document
 from engine.models.documents import Status
-from engine.processing import delegations, lines, tasks
+from engine.processing import lines, overview, tasks
+from web.auth import landing_url
 from web.downloads import attachment_response
-from web.pages.common import actionable, document_or_none, landing_url
+from web.pages.common import actionable, document_or_none
 
 bp = Blueprint("documents", __name__)
 
@@ -49,7 +50,7 @@ def document(document_id: int):
                            can_act=actionable(doc), duplicate_of=document_or_none(doc.duplicate_of_id),
                            lines=lines.lines_of(doc), replies=_replies(doc),
                            in_reply_to=document_or_none(doc.in_reply_to_id),
-                           can_urge=delegations.has_right(current_user, "supervise"))
+                           can_urge=overview.can_urge(current_user, doc))
 
 
 def _replies(doc):

@@ -120,6 +120,9 @@ def edit_draft(document_id: int):
             return _render("outgoing/draft.html", doc=doc, values=_form_values(form=request.form),
                            errors=error.details, status=422)
         flash(gettext("Đã lưu dự thảo."), "success")
+        submit = _submit_task(doc) if request.form.get("then") == "submit" else None
+        if submit is not None:  # "Lưu và trình": the edits are saved before the submit step opens
+            return redirect(url_for("processing.task_form", task_id=submit.id))
         return redirect(url_for("outgoing.edit_draft", document_id=doc.id))
     if not editable:
         return redirect(url_for("documents.document", document_id=doc.id))

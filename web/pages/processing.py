@@ -9,6 +9,7 @@ from engine import documents
 from engine.db import db
 from engine.doctypes import DOC_TYPES
 from engine.errors import DomainError, DuplicateSuspected
+from engine.incoming import duplicates
 from engine.models import ProcessingLine
 from engine.models.documents import Urgency
 from engine.processing import delegations, lines, overview, tasks
@@ -17,7 +18,6 @@ from web.pages.common import (
     act,
     actionable,
     colleagues,
-    document_or_none,
     form_data,
     leaders,
     people,
@@ -60,14 +60,16 @@ def urge(document_id: int):
 def task_form(task_id: str):
     task = tasks.get_task(task_id)
     doc = documents.get_visible(current_user, task.document_id)
-    errors, suspected = {}, None
+    errors, suspected = {}, False
     form = form_data(request.form)
     if request.method == "POST":
         data = dict(form)
+        if data.get("duplicate_number"):  # the clerk typed a register number instead of picking one
+            data["duplicate_of"] = data.pop("duplicate_number")
         try:
             tasks.complete(task.id, current_user, data)
         except DuplicateSuspected as error:
-            suspected = error
+            suspected = True
             flash(error_text(error), "error")
         except DomainError as error:
             flash(error_text(error), "error")
@@ -78,9 +80,8 @@ def task_form(task_id: str):
             flash(gettext("Đã hoàn thành: %(title)s", title=gettext(task.title)), "success")
             return redirect(url_for("documents.document", document_id=doc.id))
     template = f"tasks/{task.form_name}.html"
-    matches = []
-    if suspected:
-        matches = [(document_or_none(m["id"]), m["reason"]) for m in suspected.details.get("matches", [])]
+    # The clerk keeps seeing the likely duplicates, by register number, whatever was tried before.
+    matches = duplicates.find(doc) if task.form_name == "verify" and task.status == "open" else []
     line = db.session.query(ProcessingLine).filter_by(instance_id=task.instance_id).one_or_none()
     return render_template([template, "tasks/generic.html"], task=task, doc=doc, form=form, errors=errors,
                            leaders=leaders(), matches=matches, line=line, lines=lines.lines_of(doc),
@@ -92,8 +93,11 @@ def task_form(task_id: str):
 @bp.route("/overview")
 @login_required
 def unit_overview():
-    rows = overview.unit_overview(current_user)
-    return render_template("processing/overview.html", rows=rows, states=overview.STATES)
+    scope = overview.require_supervisor(current_user)
+    own_unit = scope != overview.DEPARTMENT
+    return render_template("processing/overview.html", rows=overview.unit_overview(current_user),
+                           states=overview.STATES, own_unit=own_unit,
+                           people=overview.people_overview(current_user) if own_unit else [])
 
 
 @bp.route("/delegations", methods=["GET", "POST"])

@@ -1,7 +1,8 @@
 // The spiffworkflow extension namespace as Q-Office diagrams use it (SpiffWorkflow 3.2.0's
 // spiffworkflow.xsd): user-task and lane properties, service-task operators with their parameters,
-// pre/post scripts. Registered with bpmn-js as a moddle extension so the properties panel can edit it
-// and the XML keeps it on save.
+// pre/post scripts, the variable of a message catch event. Registered with bpmn-js as a moddle
+// extension so the properties panel can edit it and the XML keeps it on save (bpmn-js drops the
+// extension elements it has no type for).
 export default {
   name: 'SpiffWorkflow',
   uri: 'http://spiffworkflow.org/bpmn/schema/1.0/core',
@@ -47,6 +48,12 @@ export default {
         { name: 'type', type: 'String', isAttr: true },
         { name: 'value', type: 'String', isAttr: true }
       ]
+    },
+    {
+      // where a message catch event puts the message's payload (engine/processing/replies.py)
+      name: 'MessageVariable',
+      superClass: [ 'Element' ],
+      properties: [ { name: 'value', type: 'String', isBody: true } ]
     },
     {
       name: 'PreScript',
