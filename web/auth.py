@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from engine.db import db
 from engine.errors import DomainError
-from engine.models import User
+from engine.models import Role, User
 from engine.people import accounts, sessions
 from web.extensions import login_manager
 from web.i18n import LANGUAGES, error_text
@@ -69,11 +69,19 @@ def init_sessions(app) -> None:
         return None
 
 
+def landing_url() -> str:
+    """Where a signed-in person starts: the inbox; a process owner, who has no inbox, the processes."""
+    if current_user.is_authenticated and current_user.has_role(Role.PROCESS_OWNER) \
+            and not current_user.has_role(*Role.LANES.values()):
+        return url_for("processes.process_list")
+    return url_for("processing.inbox")
+
+
 def _safe_next(target: str | None) -> str:
     if (target and target.startswith("/") and not target.startswith("//")
             and not target.startswith((url_for("auth.login"), url_for("auth.logout")))):
         return target
-    return url_for("processing.inbox")
+    return landing_url()
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -187,7 +187,7 @@ def complete(task_id: str, user: User, form: dict) -> Document:
     document = task.document
     ctx = runtime.RunContext(actor=actor.user, on_behalf_of=actor.on_behalf_of, at=done_at,
                              entered_late=done_at is not None, document=document, task=task)
-    form_handler = handler(task.name)
+    form_handler = handler(task.form_name)
     data = form_handler(ctx, document, form) if form_handler else {}
     with transaction():
         closed = db.session.execute(

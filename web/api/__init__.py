@@ -10,6 +10,7 @@ from web.api import (  # noqa: F401
     notifications,
     outgoing,
     people,
+    processes,
     processing,
     records,
     session,

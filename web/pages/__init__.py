@@ -8,8 +8,9 @@ from web.pages import (
     notifications,
     outgoing,
     people,
+    processes,
     processing,
 )
 
 BLUEPRINTS = (documents.bp, incoming.bp, processing.bp, outgoing.bp, people.bp, notifications.bp, admin.bp,
-              account.bp, interconnection.bp)
+              account.bp, interconnection.bp, processes.bp)

@@ -1,7 +1,7 @@
 """Documents: the list, one document's page, its attachments."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from engine import documents
@@ -9,6 +9,7 @@ from engine.db import db
 from engine.models import Document
 from engine.models.documents import Status
 from engine.processing import lines, overview, tasks
+from web.auth import landing_url
 from web.downloads import attachment_response
 from web.pages.common import actionable, document_or_none
 
@@ -18,7 +19,7 @@ bp = Blueprint("documents", __name__)
 @bp.route("/")
 @login_required
 def home():
-    return redirect(url_for("processing.inbox"))
+    return redirect(landing_url())
 
 
 @bp.route("/documents")
