@@ -16,11 +16,11 @@ def _problems(response) -> list[dict]:
 
 
 def test_shipped_diagrams_are_valid_and_listed_with_their_versions(api):
-    for name in ("receive", "handle_line", "issue_sign_send"):
+    for name in ("receive", "handle_line", "issue_sign_send", "recall"):
         response = deploy(api, shipped(name), name, dry_run=True)
         assert response.status_code == 200 and response.json == {"valid": True, "problems": []}, response.json
     items = {p["id"]: p for p in api.get("giamdoc", "/processes").json["items"]}
-    assert set(items) == {"receive", "handle_line", "issue_sign_send"}
+    assert set(items) == {"receive", "handle_line", "issue_sign_send", "recall"}
     assert items["receive"]["name"] == "Tiếp nhận văn bản đến"
     assert items["receive"]["version"] == 1 and items["receive"]["deployed_by"] is None
     assert items["receive"]["deployed_at"].endswith("+07:00")
