@@ -1,0 +1,26 @@
+"""JSON shapes of records: search hits, saved searches, registers, statistics, case files."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from web.api.serializers import iso
+
+
+def value_json(value):
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def hit_json(hit) -> dict:
+    """What a search adds to a document of the list: relevance and the matching excerpt."""
+    snippet = hit.snippet
+    return {"score": round(float(hit.score), 6) if hit.score is not None else None,
+            "snippet": snippet.text if snippet else None,
+            "snippet_file": snippet.source if snippet else None}
+
+
+def saved_search_json(row) -> dict:
+    return {"id": row.id, "name": row.name, "params": row.params, "created_at": iso(row.created_at)}
