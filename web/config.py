@@ -38,7 +38,7 @@ def from_environment() -> dict:
                  "ORG_PLACE", "INCOMING_LEADER", "OFFICE_HOURS", "CLAMD_SOCKET", "SMTP_HOST",
                  "SMTP_PORT", "SMTP_SECURITY", "SMTP_USER", "SMTP_PASSWORD", "SMTP_SENDER",
                  "SIGNING_BACKEND", "PKI_DIR", "PKCS11_LIB", "PKCS11_TOKEN", "ORG_SEAL_KEY", "TRUST_ROOTS",
-                 "TSA_URL"):
+                 "TSA_URL", "OFFICE_UNIT", "REPORT_EMAIL"):
         if env.get("QOFFICE_" + name):
             config["QOFFICE_" + name] = env["QOFFICE_" + name]
     return config

@@ -12,8 +12,11 @@ def document_link(document: Document) -> str:
 
 
 def notify(users, document: Document | None, kind: str, subject: str, body: str, *, key: str,
-           email: bool = True) -> int:
-    """Notify each user once for ``key`` (in-app, plus an email when they have an address)."""
+           email: bool = True, attachments: list[dict] | None = None) -> int:
+    """Notify each user once for ``key`` (in-app, plus an email when they have an address).
+
+    ``attachments``: files of the email, ``{"name", "content_type", "sha256"}`` in the file store.
+    """
     count = 0
     seen = set()
     for user in users:
@@ -22,7 +25,7 @@ def notify(users, document: Document | None, kind: str, subject: str, body: str,
         seen.add(user.id)
         message = enqueue("email", f"{key}:{user.username}",
                           {"to": [user.email] if user.email else [], "subject": subject, "body": body,
-                           "username": user.username},
+                           "username": user.username, **({"attachments": attachments} if attachments else {})},
                           document_id=document.id if document else None,
                           status="pending" if email and user.email else "held")
         if message is None:

@@ -1,14 +1,30 @@
-"""Registers through the API (API.md "Registers, statistics, search")."""
+"""Registers, statistics, saved searches and case files through the API (API.md "Registers,
+statistics, search")."""
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from flask import Response, g, jsonify, request
 
 from engine.errors import N_, Forbidden, InvalidInput
 from engine.models import Role
 from engine.records import registers, saved_searches
+from reports import registers as register_files
 from web.api.base import api, json_body, token_required
-from web.api.records_json import saved_search_json
+from web.api.records_json import register_json, saved_search_json
 from web.api.serializers import register_row
+
+FORMATS = ("json", "pdf", "csv", "xlsx")
+
+
+def output_format(allowed=FORMATS) -> str:
+    fmt = request.args.get("format") or "json"
+    if fmt not in allowed:
+        raise InvalidInput(N_("Định dạng không hợp lệ."), details={"format": ", ".join(allowed)})
+    return fmt
+
+
+def file_response(data: bytes, media_type: str, name: str) -> Response:
+    return Response(data, mimetype=media_type.split(";")[0], content_type=media_type,
+                    headers={"Content-Disposition": f"attachment; filename={name}", "Cache-Control": "no-store"})
 
 
 @api.get("/registers/outgoing")
@@ -22,6 +38,24 @@ def outgoing_register():
     except ValueError:
         raise InvalidInput(N_("Năm không hợp lệ."), details={"year": "integer expected"}) from None
     return jsonify({"year": year, "items": [register_row(d) for d in registers.outgoing_register(year)]})
+
+
+@api.get("/reports/registers/<kind>")
+@token_required
+def register_report(kind: str):
+    fmt = output_format()
+    reg = registers.register(g.user, registers.parse_filter(kind, request.args.to_dict()))
+    if fmt == "json":
+        return jsonify(register_json(reg))
+    return register_download(reg, fmt)
+
+
+def register_download(reg, fmt: str) -> Response:
+    """The register as a PDF, CSV or XLSX file (pages and API alike)."""
+    if fmt == "pdf":
+        registers.check_printable(reg)
+    data = {"pdf": register_files.to_pdf, "csv": register_files.to_csv, "xlsx": register_files.to_xlsx}[fmt](reg)
+    return file_response(data, register_files.MEDIA_TYPES[fmt], register_files.file_name(reg, fmt))
 
 
 @api.get("/searches")

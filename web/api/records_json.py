@@ -24,3 +24,11 @@ def hit_json(hit) -> dict:
 
 def saved_search_json(row) -> dict:
     return {"id": row.id, "name": row.name, "params": row.params, "created_at": iso(row.created_at)}
+
+
+def register_json(reg) -> dict:
+    first, last = reg.numbers
+    return {"kind": reg.filter.kind, "title": reg.title, **reg.filter.params(), "unit_name": reg.unit_name,
+            "from_number": first, "to_number": last,
+            "columns": [{"key": c.key, "label": c.label} for c in reg.columns],
+            "items": [{k: value_json(v) for k, v in row.items()} for row in reg.rows], "total": len(reg.rows)}
