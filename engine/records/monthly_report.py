@@ -5,7 +5,7 @@ department, QOFFICE_REPORT_EMAIL).
 
 The job runs every working morning; before the first working day of the month it does nothing,
 and from then on the outbox keys (one per month and recipient) make every later run a no-op — so
-a scheduler that was down on that day still sends the report once when it is back.
+a scheduler that was down on that day still sends the report once when it is back (until the 10th).
 """
 from __future__ import annotations
 
@@ -21,6 +21,10 @@ from engine.outbox import enqueue
 from engine.records.statistics import Statistics, monthly, previous_month
 from engine.storage import store
 from engine.tx import transaction
+
+
+# Days of the month during which a report not sent yet (scheduler down) is still sent.
+CATCH_UP_DAYS = 10
 
 
 def first_working_day(month: date) -> date:
@@ -65,7 +69,7 @@ def send_monthly_report(render_pdf: Callable[[Statistics], bytes], now: datetime
     returns how many emails were queued. ``render_pdf`` turns the statistics into the PDF."""
     now = clock.to_vn(now) if now is not None else clock.now()
     this_month = now.date().replace(day=1)
-    if now.date() < first_working_day(this_month):
+    if not first_working_day(this_month) <= now.date() <= this_month.replace(day=CATCH_UP_DAYS):
         return 0
     month = previous_month(this_month)
     key = f"monthly-report:{month:%Y-%m}"

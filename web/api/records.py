@@ -6,10 +6,11 @@ from flask import Response, g, jsonify, request
 
 from engine.errors import N_, Forbidden, InvalidInput
 from engine.models import Role
-from engine.records import registers, saved_searches
+from engine.records import registers, saved_searches, statistics
 from reports import registers as register_files
+from reports import statistics as statistics_files
 from web.api.base import api, json_body, token_required
-from web.api.records_json import register_json, saved_search_json
+from web.api.records_json import register_json, saved_search_json, statistics_json
 from web.api.serializers import register_row
 
 FORMATS = ("json", "pdf", "csv", "xlsx")
@@ -56,6 +57,16 @@ def register_download(reg, fmt: str) -> Response:
         registers.check_printable(reg)
     data = {"pdf": register_files.to_pdf, "csv": register_files.to_csv, "xlsx": register_files.to_xlsx}[fmt](reg)
     return file_response(data, register_files.MEDIA_TYPES[fmt], register_files.file_name(reg, fmt))
+
+
+@api.get("/reports/statistics")
+@token_required
+def statistics_report():
+    fmt = output_format(("json", "pdf"))
+    stats = statistics.statistics(g.user, statistics.parse_month(request.args.get("month")))
+    if fmt == "pdf":
+        return file_response(statistics_files.to_pdf(stats), "application/pdf", statistics_files.file_name(stats))
+    return jsonify(statistics_json(stats))
 
 
 @api.get("/searches")

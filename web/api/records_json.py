@@ -32,3 +32,18 @@ def register_json(reg) -> dict:
             "from_number": first, "to_number": last,
             "columns": [{"key": c.key, "label": c.label} for c in reg.columns],
             "items": [{k: value_json(v) for k, v in row.items()} for row in reg.rows], "total": len(reg.rows)}
+
+
+def unit_stats_json(u) -> dict:
+    return {"unit": u.unit, "name": u.name, "received": u.received, "on_time": u.on_time, "late": u.late,
+            "overdue": u.overdue, "in_progress": u.in_progress, "average_working_days": u.average_days,
+            "received_electronic": u.received_electronic, "received_paper": u.received_paper,
+            "sent_electronic": u.sent_electronic, "sent_paper": u.sent_paper,
+            "electronic_received_share": u.electronic_received_share,
+            "electronic_sent_share": u.electronic_sent_share}
+
+
+def statistics_json(stats) -> dict:
+    return {"month": f"{stats.month:%Y-%m}", "as_of": iso(stats.as_of),
+            "units": [unit_stats_json(u) for u in stats.units], "total": unit_stats_json(stats.total),
+            "trend": [{"month": f"{m:%Y-%m}", "received": r, "completed": c} for m, r, c in stats.trend]}
