@@ -10,7 +10,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from engine.records.registers import Register
+from engine.records.registers import Register, check_printable
 from integrations.pdf import paged
 from reports.templating import TEMPLATES, format_value, render
 
@@ -27,6 +27,14 @@ def file_name(register: Register, fmt: str) -> str:
 
 def page_numbers_html(pages: int, *, size: str = "A4 landscape", number_first: bool = False) -> str:
     return render("page_numbers.html", pages=pages, size=size, number_first=number_first)
+
+
+def export(register: Register, fmt: str) -> tuple[bytes, str, str]:
+    """(bytes, media type, file name) of the register as ``fmt`` (pdf, csv, xlsx)."""
+    if fmt == "pdf":
+        check_printable(register)
+    data = {"pdf": to_pdf, "csv": to_csv, "xlsx": to_xlsx}[fmt](register)
+    return data, MEDIA_TYPES[fmt], file_name(register, fmt)
 
 
 def to_pdf(register: Register, *, chunk_rows: int = paged.DEFAULT_CHUNK_ROWS) -> bytes:

@@ -7,6 +7,8 @@ from pathlib import Path
 import jinja2
 
 from engine import clock, settings
+from engine.db import db
+from engine.models import Unit
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -24,7 +26,13 @@ def format_value(value) -> str:
 
 ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                          undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+def unit_name(code: str | None) -> str:
+    unit = db.session.get(Unit, code) if code else None
+    return unit.name if unit else (code or "")
+
+
 ENV.filters["v"] = format_value
+ENV.filters["unit_name"] = unit_name
 ENV.globals.update(org=lambda name: settings.get("ORG_" + name) or "", now=clock.now)
 
 

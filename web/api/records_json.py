@@ -47,3 +47,15 @@ def statistics_json(stats) -> dict:
     return {"month": f"{stats.month:%Y-%m}", "as_of": iso(stats.as_of),
             "units": [unit_stats_json(u) for u in stats.units], "total": unit_stats_json(stats.total),
             "trend": [{"month": f"{m:%Y-%m}", "received": r, "completed": c} for m, r, c in stats.trend]}
+
+
+def case_file_json(row, entries: bool = False) -> dict:
+    data = {"id": row.id, "unit": row.unit_code, "year": row.year, "code": row.code, "title": row.title,
+            "retention_years": row.retention_years, "status": row.status, "owner": row.owner.username,
+            "opened_at": iso(row.opened_at), "closed_at": iso(row.closed_at), "documents": len(row.entries)}
+    if entries:
+        data["entries"] = [{"position": e.position, "document_id": e.document_id,
+                            "number_notation": e.document.number_notation, "subject": e.document.subject,
+                            "direction": e.document.direction, "filed_at": iso(e.filed_at),
+                            "filed_by": e.filed_by.username} for e in row.entries]
+    return data

@@ -7,6 +7,8 @@ from web.pages import (
     outgoing,
     people,
     processing,
+    records,
 )
 
-BLUEPRINTS = (documents.bp, incoming.bp, processing.bp, outgoing.bp, people.bp, notifications.bp, admin.bp)
+BLUEPRINTS = (documents.bp, incoming.bp, processing.bp, outgoing.bp, people.bp, notifications.bp, admin.bp,
+              records.bp)

@@ -1,9 +1,9 @@
 """The OpenAPI 3 description of the JSON API, one module per part of the API."""
 from __future__ import annotations
 
-from web.api.openapi import core, outgoing, processing
+from web.api.openapi import core, outgoing, processing, records
 
 
 def openapi_document() -> dict:
-    """The whole description: core paths, routing and processing, outgoing documents."""
-    return outgoing.extend_openapi(processing.extend(core.core()))
+    """The whole description: core paths, routing and processing, outgoing documents, records."""
+    return records.extend(outgoing.extend_openapi(processing.extend(core.core())))
