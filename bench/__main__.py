@@ -7,7 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
-BENCHES = ["inbox", "timer_sweep", "signing"]
+BENCHES = ["inbox", "timer_sweep", "signing", "registers"]  # long runs by name only: `python -m bench search`
 
 
 def main(names: list[str]) -> None:
