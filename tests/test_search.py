@@ -86,3 +86,16 @@ def test_saved_searches_belong_to_their_owner(app, api):
     assert api.client.delete(f"/api/v1/searches/{created.json['id']}",
                              headers=api.headers("cv.ldvl")).status_code == 204
     assert api.get("cv.ldvl", "/searches").json["items"] == []
+
+
+def test_words_found_nearly_everywhere_list_newest_first(app, api, monkeypatch):
+    from engine.records import search
+
+    older = registered(api, subject="V/v kế hoạch năm 2027 kế hoạch kế hoạch")
+    newer = registered(api, subject="V/v báo cáo theo kế hoạch")
+    ranked = api.get("vanthu", "/documents?q=ke hoach").json["items"]
+    assert [i["id"] for i in ranked] == [older, newer]  # more occurrences rank first, though older
+    monkeypatch.setattr(search, "RANKED_AT_MOST", 1)
+    newest = api.get("vanthu", "/documents?q=ke hoach").json
+    assert [i["id"] for i in newest["items"]] == [newer, older] and newest["total"] == 2
+    assert newest["items"][0]["score"] is None

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, literal_column, select, table
+from sqlalchemy import func, literal_column, null, select, table
 
 from engine.db import db
 from engine.models import DocumentText
@@ -80,21 +80,20 @@ def schema_include_name(name, type_, parent_names) -> bool:
     return not (type_ in ("column", "index") and name in (PG_VECTOR, PG_INDEX))
 
 
-def matches(query: str):
+def matches(query: str, *, ranked: bool = True):
     """A subquery of (document_id, score) of the documents matching every word of ``query``
-    (higher score = more relevant), or None when ``query`` has no words."""
+    (higher score = more relevant; None unless ``ranked``), or None when ``query`` has no words."""
     found = words(query)[:MAX_WORDS]
     if not found:
         return None
     if db.engine.dialect.name == "postgresql":
         vector = literal_column(f"document_texts.{PG_VECTOR}")
         tsquery = func.plainto_tsquery("simple", " ".join(found))
-        return (select(DocumentText.document_id.label("document_id"),
-                       func.ts_rank(vector, tsquery).label("score"))
+        score = func.ts_rank(vector, tsquery) if ranked else null()
+        return (select(DocumentText.document_id.label("document_id"), score.label("score"))
                 .where(vector.op("@@")(tsquery)).subquery("hits"))
     fts = table(FTS_TABLE)
-    rows = literal_column(f"{FTS_TABLE}.rowid")
+    score = -func.bm25(literal_column(FTS_TABLE), 10.0, 1.0) if ranked else null()
     expression = " ".join(f'"{w}"' for w in found)
-    return (select(rows.label("document_id"),
-                   (-func.bm25(literal_column(FTS_TABLE), 10.0, 1.0)).label("score"))
+    return (select(literal_column(f"{FTS_TABLE}.rowid").label("document_id"), score.label("score"))
             .select_from(fts).where(literal_column(FTS_TABLE).op("MATCH")(expression)).subquery("hits"))

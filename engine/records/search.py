@@ -21,6 +21,7 @@ from engine.text import fold
 from engine.validation import Fields
 
 PAGE_SIZE = 20
+RANKED_AT_MOST = 2_000
 DIRECTIONS = ("incoming", "outgoing")
 # The query parameters a search is made of (and a saved search keeps).
 PARAMS = ("q", "direction", "status", "doc_type", "sender", "date_from", "date_to", "unit", "state")
@@ -114,21 +115,25 @@ def find(user: User, flt: SearchFilter) -> Results:
     """The page ``flt.page`` of the documents ``user`` may see that match ``flt``.
 
     With words in ``q``: the best matches first (metadata weighs more than file text), each with a
-    snippet of the file text when a word was found there; without: newest first.
+    snippet of the file text when a word was found there; without: newest first. When more than
+    RANKED_AT_MOST documents match (a word found nearly everywhere says little about relevance),
+    they come newest first too: scoring every one of them would make the search slow.
     """
     words = fulltext.words(flt.q)[:fulltext.MAX_WORDS]
-    hits = fulltext.matches(flt.q) if words else None
-    if hits is not None:
-        query = (db.session.query(Document, hits.c.score).join(hits, hits.c.document_id == Document.id)
-                 .filter(visible_filter(user)))
-        order = (hits.c.score.desc(), Document.id.desc())
-    else:
-        query = db.session.query(Document, null().label("score")).filter(visible_filter(user))
-        order = (Document.id.desc(),)
-    query = _filtered(query, flt)
+    query = _filtered(db.session.query(Document).filter(visible_filter(user)), flt)
+    if words:
+        found = fulltext.matches(flt.q, ranked=False)
+        query = query.filter(Document.id.in_(select(found.c.document_id)))
     total = query.with_entities(func.count(Document.id)).scalar()
-    rows = query.order_by(*order).offset((flt.page - 1) * flt.per_page).limit(flt.per_page).all()
-    results = Results(hits=[Hit(doc, score) for doc, score in rows], total=total, words=words)
+    if words and total <= RANKED_AT_MOST:
+        hits = fulltext.matches(flt.q)
+        rows = (_filtered(db.session.query(Document, hits.c.score).join(hits, hits.c.document_id == Document.id)
+                          .filter(visible_filter(user)), flt)
+                .order_by(hits.c.score.desc(), Document.id.desc()))
+    else:
+        rows = query.with_entities(Document, null().label("score")).order_by(Document.id.desc())
+    page = rows.offset((flt.page - 1) * flt.per_page).limit(flt.per_page).all()
+    results = Results(hits=[Hit(doc, score) for doc, score in page], total=total, words=words)
     if words:
         _add_snippets(results.hits, words)
     return results
