@@ -10,6 +10,7 @@ import zipfile
 from lxml import etree
 
 from engine.records import extraction
+from tests.conftest import incoming_meta
 from tests.test_lifecycle_api import registered, route
 from tests.test_reports import pdf_text_raw
 
@@ -31,6 +32,10 @@ def test_case_file_lifecycle_and_archive_package(app, api):
     filed = api.post("cv.ldvl", f"/case-files/{cf}/documents", {"document_id": doc})
     assert filed.status_code == 201 and [e["document_id"] for e in filed.json["entries"]] == [doc]
     assert api.post("cv.ldvl", f"/case-files/{cf}/documents", {"document_id": doc}).status_code == 409
+    arrived = api.receive(meta=incoming_meta(subject="V/v văn bản chưa vào sổ")).json["id"]
+    office = api.post("vanthu", "/case-files", {"title": "Văn bản đến chờ xử lý", "code": "VP.01"}).json["id"]
+    unregistered = api.post("vanthu", f"/case-files/{office}/documents", {"document_id": arrived})
+    assert unregistered.status_code == 422 and "document_id" in unregistered.json["details"]
     assert api.get("vanthu", "/case-files/export?year=2026").status_code == 200  # nothing closed: empty package
     closed = api.post("cv.ldvl", f"/case-files/{cf}/close")
     assert closed.status_code == 200 and closed.json["status"] == "closed"

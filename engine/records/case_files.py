@@ -98,7 +98,9 @@ def file_document(user: User, row: CaseFile, document_id) -> CaseFileDocument:
     document = _visible_document(user, document_id)
     if db.session.query(CaseFileDocument.id).filter_by(case_file_id=row.id, document_id=document.id).first():
         raise Conflict(N_("Văn bản đã có trong hồ sơ."), details={"document_id": "Đã có trong hồ sơ."})
-    if document.status in ("draft", "in_review", "approved", "signed", "deleted"):
+    registered = document.incoming_number is not None or document.source == "internal"
+    if document.status == "deleted" or not (registered if document.direction == "incoming"
+                                            else document.outgoing_number is not None):
         raise InvalidInput(N_("Chỉ lưu vào hồ sơ văn bản đến đã vào sổ hoặc văn bản đi đã ban hành."),
                            details={"document_id": "Văn bản chưa ban hành hoặc đã xóa."})
     with transaction():
