@@ -16,7 +16,7 @@ STYLE = Style(font_family='"Liberation Sans", "DejaVu Sans", sans-serif', backgr
               title_font_size=15, label_font_size=11, major_label_font_size=11, legend_font_size=12)
 OPTIONS = {"style": STYLE, "js": [], "disable_xml_declaration": True, "legend_at_bottom": True,
            "legend_at_bottom_columns": 4, "print_values": False, "show_y_guides": True, "width": 900,
-           "height": 380, "margin": 12}
+           "height": 400, "margin": 12, "margin_bottom": 24}
 
 
 def _svg(chart) -> str:
@@ -24,6 +24,14 @@ def _svg(chart) -> str:
     for script in tree.iter("{*}script", "script"):
         script.getparent().remove(script)
     return etree.tostring(tree, encoding="unicode")
+
+
+def _counts_axis(chart, values) -> None:
+    """Whole numbers on the value axis (counts of documents), about eight ticks."""
+    top = max([0, *values]) or 1
+    step = max(1, -(-top // 8))
+    chart.y_labels = list(range(0, top + step, step))
+    chart.range = (0, chart.y_labels[-1])
 
 
 def _short(name: str) -> str:
@@ -40,6 +48,7 @@ def units_chart(stats: Statistics) -> str:
     chart.add("Hoàn thành đúng hạn", [u.on_time for u in units])
     chart.add("Hoàn thành trễ hạn", [u.late for u in units])
     chart.add("Quá hạn chưa xong", [u.overdue for u in units])
+    _counts_axis(chart, [v for u in units for v in (u.received, u.on_time, u.late, u.overdue)])
     return _svg(chart)
 
 
@@ -50,4 +59,5 @@ def trend_chart(stats: Statistics) -> str:
     chart.x_labels = [f"{m.month:02d}/{m.year % 100:02d}" for m, _r, _c in stats.trend]
     chart.add("Đã nhận", [r for _m, r, _c in stats.trend])
     chart.add("Hoàn thành", [c for _m, _r, c in stats.trend])
+    _counts_axis(chart, [v for _m, r, c in stats.trend for v in (r, c)])
     return _svg(chart)

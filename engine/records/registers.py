@@ -29,26 +29,26 @@ class Column:
 
 
 INCOMING_COLUMNS = (
-    Column("received_on", N_("Ngày đến"), "date", 16),
+    Column("received_on", N_("Ngày đến"), "date", 19),
     Column("incoming_number", N_("Số đến"), "int", 11),
     Column("author", N_("Tác giả"), "text", 34),
     Column("number_notation", N_("Số, ký hiệu văn bản"), "text", 24),
-    Column("issued_on", N_("Ngày tháng văn bản"), "date", 16),
-    Column("type_subject", N_("Tên loại và trích yếu nội dung văn bản"), "text", 74),
+    Column("issued_on", N_("Ngày tháng văn bản"), "date", 19),
+    Column("type_subject", N_("Tên loại và trích yếu nội dung văn bản"), "text", 66),
     Column("recipient", N_("Đơn vị hoặc người nhận"), "text", 40),
-    Column("routed_on", N_("Ngày chuyển"), "date", 16),
+    Column("routed_on", N_("Ngày chuyển"), "date", 19),
     Column("signed_for", N_("Ký nhận"), "text", 14),
     Column("notes", N_("Ghi chú"), "text", 22),
 )
 OUTGOING_COLUMNS = (
     Column("number_notation", N_("Số, ký hiệu văn bản"), "text", 24),
-    Column("issued_on", N_("Ngày tháng văn bản"), "date", 16),
-    Column("type_subject", N_("Tên loại và trích yếu nội dung văn bản"), "text", 74),
+    Column("issued_on", N_("Ngày tháng văn bản"), "date", 19),
+    Column("type_subject", N_("Tên loại và trích yếu nội dung văn bản"), "text", 66),
     Column("signer", N_("Người ký"), "text", 32),
     Column("receivers", N_("Nơi nhận văn bản"), "text", 44),
     Column("archive_unit", N_("Đơn vị, người nhận bản lưu"), "text", 30),
     Column("copies", N_("Số lượng bản"), "int", 12),
-    Column("sent_on", N_("Ngày chuyển"), "date", 16),
+    Column("sent_on", N_("Ngày chuyển"), "date", 19),
     Column("signed_for", N_("Ký nhận"), "text", 14),
     Column("notes", N_("Ghi chú"), "text", 22),
 )
