@@ -72,15 +72,20 @@ def to_xlsx(register: Register) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         header.append(cell)
     sheet.append(header)
-    date_columns = {c.key for c in register.columns if c.kind == "date"}
+    # One styled cell per date column, refilled for every row: rows are written out as they are
+    # appended, and creating a styled cell per value would double the time.
+    date_cells = {}
+    for column in register.columns:
+        if column.kind == "date":
+            date_cells[column.key] = _cell(sheet, None)
+            date_cells[column.key].number_format = "DD/MM/YYYY"
     for row in register.rows:
         cells = []
         for column in register.columns:
             value = row[column.key]
-            if column.key in date_columns and value is not None:
-                cell = _cell(sheet, value)
-                cell.number_format = "DD/MM/YYYY"
-                cells.append(cell)
+            if column.key in date_cells and value is not None:
+                date_cells[column.key].value = value
+                cells.append(date_cells[column.key])
             else:
                 cells.append(value if value != "" else None)
         sheet.append(cells)
