@@ -237,7 +237,7 @@ def outgoing_register(year: int | None = None) -> list[Document]:
 
 # weasyprint lays out a register at about 30 ms of CPU per row (see bench/registers.py): one PDF
 # is limited to what a web request can wait for; longer spans go by date range, or as XLSX.
-MAX_PDF_ROWS = 3000
+MAX_PDF_ROWS = 2000
 
 
 def check_printable(reg: Register) -> None:

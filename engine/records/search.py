@@ -59,7 +59,6 @@ class Hit:
 class Results:
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
-    words: list[str] = field(default_factory=list)
 
 
 def parse_filter(args: dict, *, strict: bool = True) -> SearchFilter:
@@ -133,7 +132,7 @@ def find(user: User, flt: SearchFilter) -> Results:
     else:
         rows = query.with_entities(Document, null().label("score")).order_by(Document.id.desc())
     page = rows.offset((flt.page - 1) * flt.per_page).limit(flt.per_page).all()
-    results = Results(hits=[Hit(doc, score) for doc, score in page], total=total, words=words)
+    results = Results(hits=[Hit(doc, score) for doc, score in page], total=total)
     if words:
         _add_snippets(results.hits, words)
     return results
