@@ -97,5 +97,7 @@ def test_words_found_nearly_everywhere_list_newest_first(app, api, monkeypatch):
     assert [i["id"] for i in ranked] == [older, newer]  # more occurrences rank first, though older
     monkeypatch.setattr(search, "RANKED_AT_MOST", 1)
     newest = api.get("vanthu", "/documents?q=ke hoach").json
-    assert [i["id"] for i in newest["items"]] == [newer, older] and newest["total"] == 2
+    assert [i["id"] for i in newest["items"]] == [newer, older]
+    assert newest["total"] == 1 and newest["total_exact"] is False  # "more than 1"
     assert newest["items"][0]["score"] is None
+    assert api.get("vanthu", "/documents?q=nam 2027").json["total_exact"] is True

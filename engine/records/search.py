@@ -21,7 +21,7 @@ from engine.text import fold
 from engine.validation import Fields
 
 PAGE_SIZE = 20
-RANKED_AT_MOST = 2_000
+RANKED_AT_MOST = 1_000
 DIRECTIONS = ("incoming", "outgoing")
 # The query parameters a search is made of (and a saved search keeps).
 PARAMS = ("q", "direction", "status", "doc_type", "sender", "date_from", "date_to", "unit", "state")
@@ -59,6 +59,7 @@ class Hit:
 class Results:
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
+    total_exact: bool = True  # False: at least ``total`` documents match
 
 
 def parse_filter(args: dict, *, strict: bool = True) -> SearchFilter:
@@ -116,15 +117,20 @@ def find(user: User, flt: SearchFilter) -> Results:
     With words in ``q``: the best matches first (metadata weighs more than file text), each with a
     snippet of the file text when a word was found there; without: newest first. When more than
     RANKED_AT_MOST documents match (a word found nearly everywhere says little about relevance),
-    they come newest first too: scoring every one of them would make the search slow.
+    they come newest first too and are counted no further (``total_exact`` is False): scoring or
+    counting every one of them would make the search slow.
     """
     words = fulltext.words(flt.q)[:fulltext.MAX_WORDS]
     query = _filtered(db.session.query(Document).filter(visible_filter(user)), flt)
     if words:
         found = fulltext.matches(flt.q, ranked=False)
         query = query.filter(Document.id.in_(select(found.c.document_id)))
-    total = query.with_entities(func.count(Document.id)).scalar()
-    if words and total <= RANKED_AT_MOST:
+        # Newest first with a limit lets the database stop early instead of reading every match.
+        total = query.with_entities(Document.id).order_by(Document.id.desc()).limit(RANKED_AT_MOST + 1).count()
+    else:
+        total = query.with_entities(func.count(Document.id)).scalar()
+    exact = not words or total <= RANKED_AT_MOST
+    if words and exact:
         hits = fulltext.matches(flt.q)
         rows = (_filtered(db.session.query(Document, hits.c.score).join(hits, hits.c.document_id == Document.id)
                           .filter(visible_filter(user)), flt)
@@ -132,7 +138,8 @@ def find(user: User, flt: SearchFilter) -> Results:
     else:
         rows = query.with_entities(Document, null().label("score")).order_by(Document.id.desc())
     page = rows.offset((flt.page - 1) * flt.per_page).limit(flt.per_page).all()
-    results = Results(hits=[Hit(doc, score) for doc, score in page], total=total)
+    results = Results(hits=[Hit(doc, score) for doc, score in page], total=min(total, RANKED_AT_MOST) if words
+                      else total, total_exact=exact)
     if words:
         _add_snippets(results.hits, words)
     return results

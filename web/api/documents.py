@@ -17,7 +17,8 @@ def list_documents():
     flt = search.parse_filter(request.args.to_dict())
     results = search.find(g.user, flt)
     return jsonify({"items": [document_json(h.document, []) | {"history": []} | hit_json(h) for h in results.hits],
-                    "total": results.total, "page": flt.page, "per_page": flt.per_page})
+                    "total": results.total, "total_exact": results.total_exact, "page": flt.page,
+                    "per_page": flt.per_page})
 
 
 @api.get("/documents/<int:document_id>")

@@ -79,6 +79,9 @@ def extend(doc: dict) -> dict:
     listing = doc["paths"]["/documents"]["get"]
     listing["parameters"] = SEARCH_FILTERS
     listing["responses"]["422"] = err("invalid filter")
+    listing["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["total_exact"] = {
+        "type": "boolean", "description": "false: more than 1,000 documents match q; total is then 1,000 "
+                                          "and the newest come first"}
     case_file = ok("case file", ref("CaseFile"))
     doc["paths"].update({
         "/reports/registers/{kind}": {"get": {
