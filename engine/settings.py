@@ -33,6 +33,10 @@ DEFAULTS = {
     "SMTP_PASSWORD": None,
     "SMTP_SENDER": None,  # falls back to ORG_EMAIL
     "MAIL_MAX_ATTEMPTS": 8,
+    # Records (engine/records/monthly_report.py): the Office's unit code; the external address(es)
+    # of the monthly report (the province's information department), separated by commas.
+    "OFFICE_UNIT": "vp",
+    "REPORT_EMAIL": None,
     # Signing (engine.signing_keys): key store, demo PKI, trust roots, timestamp authority.
     "DATA": "instance",
     "SIGNING_BACKEND": "pkcs12",  # pkcs12 (a directory of <key id>.p12) | pkcs11 (a token)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import threading
 from dataclasses import dataclass
 
 from sqlalchemy import func
@@ -26,8 +25,6 @@ from engine.storage import store
 from engine.validation import Fields
 from engine.workflow.forms import form
 from engine.workflow.operators import Param, operator
-
-_RENDER_LOCK = threading.Lock()
 
 
 @dataclass
@@ -111,8 +108,7 @@ def prepare_to_sign(document: Document) -> Prepared:
         from integrations.pdf.compose import render_draft
 
         try:
-            with _RENDER_LOCK:  # weasyprint/pango with the shared font configuration is not thread-safe
-                rendered = render_draft(draft_layout(document))
+            rendered = render_draft(draft_layout(document))  # serialised by compose.RENDER_LOCK
         except ValueError as exc:
             raise InvalidInput(N_("Không dựng được văn bản: %(detail)s"), params={"detail": str(exc)},
                                details={"body": str(exc)}) from None

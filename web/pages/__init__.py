@@ -10,7 +10,8 @@ from web.pages import (
     people,
     processes,
     processing,
+    records,
 )
 
 BLUEPRINTS = (documents.bp, incoming.bp, processing.bp, outgoing.bp, people.bp, notifications.bp, admin.bp,
-              account.bp, interconnection.bp, processes.bp)
+              account.bp, interconnection.bp, processes.bp, records.bp)
