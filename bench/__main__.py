@@ -7,7 +7,8 @@ import tempfile
 import time
 from pathlib import Path
 
-BENCHES = ["inbox", "timer_sweep", "signing", "passwords", "interconnection"]
+BENCHES = ["inbox", "timer_sweep", "signing", "passwords", "interconnection", "processes",
+           "registers"]  # long runs by name only: `python -m bench search`
 
 
 def main(names: list[str]) -> None:

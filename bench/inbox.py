@@ -16,7 +16,8 @@ DOCUMENTS = 50_000
 
 def populate(db, rng):
     from engine import clock
-    from engine.models import Document, InboxTask, User, WorkflowInstance
+    from engine.models import Document, DocumentText, InboxTask, User, WorkflowInstance
+    from engine.records.fulltext import index_text
     from engine.text import fold
 
     users = {u.username: u for u in db.session.query(User)}
@@ -41,6 +42,10 @@ def populate(db, rng):
                          search_text=fold(f"{subject} {i}/UBND-VX {sender}"), receivers=[], paper_copy=False,
                          legal_standing="reference", secrecy="none"))
     db.session.execute(Document.__table__.insert(), docs)
+    # The search index rows the documents would have had (metadata only: no files here).
+    db.session.execute(DocumentText.__table__.insert(), [dict(
+        document_id=d["id"], meta=index_text(d["subject"], f"{d['number']}/{d['notation']}", d["sender_org_name"]),
+        body="", updated_at=now) for d in docs])
     db.session.execute(WorkflowInstance.__table__.insert(), [dict(
         id=1, document_id=1, process_version_id=version_id, state="{}", serializer_version="1.5", status="completed",
         lock_version=1, created_at=now, updated_at=now)])

@@ -1,17 +1,14 @@
-"""Reading documents: lookup with permission checks, listing and search."""
+"""Reading documents: lookup with permission checks, listing and search (engine/records/search.py)."""
 from __future__ import annotations
-
-from sqlalchemy import func
 
 from engine.db import db
 from engine.errors import N_, NotFound
 from engine.models import Document, User
 from engine.processing.access import can_view, visible_filter
-from engine.processing.overview import STATES, documents_in_state
-from engine.text import fold
+from engine.records.search import PAGE_SIZE, SearchFilter, find
 from engine.validation import parse_id
 
-PAGE_SIZE = 20
+__all__ = ["PAGE_SIZE", "get_visible", "search"]
 
 
 def get_visible(user: User, document_id) -> Document:
@@ -40,19 +37,7 @@ def replies(user: User, document: Document) -> list[Document]:
 
 def search(user: User, *, direction=None, status=None, q=None, unit=None, state=None, page=1,
            per_page=PAGE_SIZE):
-    """(items, total) of visible documents, newest first; ``q`` ignores diacritics and case;
-    ``unit`` + ``state`` (waiting, in_progress, overdue, due_this_week) follow the leaders' overview."""
-    query = db.session.query(Document).filter(visible_filter(user))
-    if unit and state:
-        if state in STATES:
-            query = query.filter(documents_in_state(unit, state))
-    if direction:
-        query = query.filter(Document.direction == direction)
-    if status:
-        query = query.filter(Document.status == status)
-    if q:
-        for word in fold(q).split()[:8]:
-            query = query.filter(Document.search_text.contains(word, autoescape=True))
-    total = query.with_entities(func.count(Document.id)).scalar()
-    items = query.order_by(Document.id.desc()).offset((max(page, 1) - 1) * per_page).limit(per_page).all()
-    return items, total
+    """(items, total) of visible documents: best matches of ``q`` first, otherwise newest first."""
+    results = find(user, SearchFilter(q=q, direction=direction, status=status, unit=unit, state=state,
+                                      page=max(page, 1), per_page=per_page))
+    return [hit.document for hit in results.hits], results.total

@@ -55,6 +55,8 @@ ACTION_LABELS = {
     "recall_refused": N_("Từ chối yêu cầu thu hồi"),
     "updated_by_sender": N_("Nơi gửi cập nhật văn bản"),
     "replaced_by_sender": N_("Nơi gửi thay thế văn bản"),
+    # process owners (engine/processes/)
+    "process_migrated": N_("Chuyển sang phiên bản quy trình mới"),
 }
 
 

@@ -35,6 +35,9 @@ DEFAULTS = {
     "SMTP_PASSWORD": None,
     "SMTP_SENDER": None,  # falls back to ORG_EMAIL
     "MAIL_MAX_ATTEMPTS": 8,
+    # Records (engine/records/monthly_report.py): the external address(es) of the monthly report (the
+    # province's information department), separated by commas.
+    "REPORT_EMAIL": None,
     # Signing (engine.signing_keys): key store, demo PKI, trust roots, timestamp authority.
     "DATA": "instance",
     # "production" refuses everything that exists for the demo: its PKI (root, TSA, keys).

@@ -52,8 +52,10 @@ def build_message(
     html: str | None = None,
     message_id: str | None = None,
     headers: dict[str, str] | None = None,
+    attachments: list[tuple[str, str, bytes]] | None = None,
 ) -> EmailMessage:
-    """Build a UTF-8 message with a plain-text body and an optional HTML alternative."""
+    """Build a UTF-8 message with a plain-text body, an optional HTML alternative and optional
+    attachments ``(file name, content type, bytes)``."""
     if isinstance(to, str):
         # A bare string would be iterated character by character.
         to = [to]
@@ -76,6 +78,9 @@ def build_message(
     message.set_content(text, charset="utf-8")
     if html is not None:
         message.add_alternative(html, subtype="html", charset="utf-8")
+    for name, content_type, data in attachments or ():
+        maintype, _, subtype = content_type.partition("/")
+        message.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=name)
     return message
 
 

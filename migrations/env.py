@@ -3,6 +3,8 @@ from logging.config import fileConfig
 
 from flask import current_app
 
+from engine.records.fulltext import schema_include_name
+
 from alembic import context
 
 # this is the Alembic Config object, which provides
@@ -86,6 +88,8 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    # Full-text index objects live outside the models (engine/records/fulltext.py).
+    conf_args.setdefault("include_name", schema_include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

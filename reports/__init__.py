@@ -1,1 +1,5 @@
-"""Printable registers and statistics, rendered to PDF with weasyprint (reads engine queries only)."""
+"""Printable reports: registers, statistics with charts, processing slips, archive packages.
+
+Reports read through engine queries and write nothing but files (bytes): PDF through weasyprint
+(integrations/pdf, one shared render lock), CSV, XLSX (openpyxl), ZIP.
+"""

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from engine.db import db
 from engine.errors import DomainError
-from engine.models import User
+from engine.models import Role, User
 from engine.people import accounts, sessions
 from web.extensions import login_manager
 from web.i18n import LANGUAGES, error_text
@@ -71,6 +71,14 @@ def init_sessions(app) -> None:
         return None
 
 
+def landing_url() -> str:
+    """Where a signed-in person starts: the inbox; a process owner, who has no inbox, the processes."""
+    if current_user.is_authenticated and current_user.has_role(Role.PROCESS_OWNER) \
+            and not current_user.has_role(*Role.LANES.values()):
+        return url_for("processes.process_list")
+    return url_for("processing.inbox")
+
+
 def _safe_next(target: str | None) -> str:
     """``target`` if it is a path on this site, else the inbox.
 
@@ -81,7 +89,7 @@ def _safe_next(target: str | None) -> str:
     parts = urlsplit("" if unsafe else target)
     if (unsafe or parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//")
             or parts.path in (url_for("auth.login"), url_for("auth.logout"))):  # never back to signing in
-        return url_for("processing.inbox")
+        return landing_url()
     return target
 
 

@@ -43,9 +43,10 @@ def from_environment() -> dict:
                  "ORG_PLACE", "INCOMING_LEADER", "OFFICE_HOURS", "CLAMD_SOCKET", "SMTP_HOST",
                  "SMTP_PORT", "SMTP_SECURITY", "SMTP_USER", "SMTP_PASSWORD", "SMTP_SENDER",
                  "SIGNING_BACKEND", "PKI_DIR", "PKCS11_LIB", "PKCS11_TOKEN", "ORG_SEAL_KEY", "TRUST_ROOTS",
-                 "TSA_URL", "TRUSTED_PROXIES", "ENV", "OFFICE_UNIT", "CRL_DIR", "REVOCATION_MODE", "BACKUP_DIR", "BACKUP_KEEP",
-                 "AXIS_URL", "AXIS_TOKEN", "AXIS_DIR", "AXIS_TIMEOUT", "AXIS_HTTP_RETRIES",
-                 "AXIS_MAX_ATTEMPTS", "AXIS_RETRY_CAP_MINUTES", "EDXML_MAX_PACKAGE_BYTES", "AXIS_ACK_WORKING_DAYS"):
+                 "TSA_URL", "TRUSTED_PROXIES", "ENV", "OFFICE_UNIT", "CRL_DIR", "REVOCATION_MODE", "BACKUP_DIR",
+                 "BACKUP_KEEP", "AXIS_URL", "AXIS_TOKEN", "AXIS_DIR", "AXIS_TIMEOUT", "AXIS_HTTP_RETRIES",
+                 "AXIS_MAX_ATTEMPTS", "AXIS_RETRY_CAP_MINUTES", "EDXML_MAX_PACKAGE_BYTES", "AXIS_ACK_WORKING_DAYS",
+                 "REPORT_EMAIL"):
         if env.get("QOFFICE_" + name):
             config["QOFFICE_" + name] = env["QOFFICE_" + name]
     return config

@@ -12,6 +12,8 @@ from engine.deadlines import digest, timer_sweep
 from engine.incoming import idempotency, uploads
 from engine.notifications import mailer
 from engine.operations import backups, health
+from engine.records import extraction, monthly_report
+from reports import statistics as statistics_report
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,7 @@ def add_jobs(app, scheduler) -> None:
                       max_instances=1, coalesce=True)
     scheduler.add_job(_in_app(app, polling.poll), "interval", seconds=60, id="axis_poll",
                       max_instances=1, coalesce=True)
+    add_records_jobs(app, scheduler)
     # Mon–Sat because make-up working Saturdays exist; send_digests itself skips days off.
     for hour, minute in ((7, 30), (13, 30)):
         scheduler.add_job(_in_app(app, digest.send_digests), "cron", day_of_week="mon-sat", hour=hour,
@@ -53,6 +56,21 @@ def add_jobs(app, scheduler) -> None:
                       id="file_sweep", max_instances=1, coalesce=True, misfire_grace_time=6 * 3600)
     scheduler.add_job(_in_app(app, idempotency.forget_old), "cron", hour=2, minute=45, timezone=VN_TZ,
                       id="idempotency_keys", max_instances=1, coalesce=True, misfire_grace_time=6 * 3600)
+
+
+def add_records_jobs(app, scheduler) -> None:
+    """Text extraction of new files, and the monthly report."""
+    scheduler.add_job(_in_app(app, extraction.extract_pending), "interval", seconds=10, id="text_extraction",
+                      max_instances=1, coalesce=True)
+    # Every morning Mon–Sat: the report goes out on the first working day of the month (or the first
+    # run after it, should the scheduler have been down); the outbox key makes later runs no-ops.
+    scheduler.add_job(_in_app(app, send_monthly_report), "cron", day_of_week="mon-sat", hour=7,
+                      minute=45, timezone=VN_TZ, id="monthly_report", max_instances=1, coalesce=True,
+                      misfire_grace_time=3600)
+
+
+def send_monthly_report():
+    return monthly_report.send_monthly_report(statistics_report.to_pdf)
 
 
 def start_background_scheduler(app) -> BackgroundScheduler:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from engine import clock, history, settings
 from engine.db import db
 from engine.deadlines.calendar_service import current_calendar
+from engine.errors import N_
 from engine.models import (
     Document,
     InboxTask,
@@ -30,7 +31,12 @@ from engine.models import (
 from engine.models.documents import Urgency
 from engine.notifications.notify import describe, document_link, notify
 from engine.text import duration_vi
-from engine.workflow.operators import operator
+from engine.workflow.operators import Param, operator
+
+_STEP = Param("step", N_("Mã công việc (user task) được theo dõi hạn"), required=True, example="'verify'")
+AUDIENCE_HELP = N_("Người nhận: 'assignee' (người giữ), 'leaders' (lãnh đạo Sở), 'unit_head' (lãnh đạo "
+                   "đơn vị đang giữ), 'clerks' (văn thư), 'office_chief' (Chánh Văn phòng) hoặc "
+                   "'user:<tên đăng nhập>'")
 
 
 def _with_role(role: str, unit: str | None = None) -> list[User]:
@@ -90,7 +96,8 @@ def _holder_text(task: InboxTask) -> str:
     return Role.LABELS.get(task.role, task.role)
 
 
-@operator("escalation/escalate", "Báo quá hạn cho lãnh đạo và người liên quan (mỗi ngày một lần)")
+@operator("escalation/escalate", "Báo quá hạn cho lãnh đạo và người liên quan (mỗi ngày một lần)", params=(
+    _STEP, Param("audience", AUDIENCE_HELP, example="['assignee', 'leaders']")))
 def escalate(ctx, step: str = "", audience=("leaders", "unit_head", "assignee"), **_params) -> dict:
     task = _open_task(ctx, step)
     if task is None:
@@ -118,7 +125,9 @@ def escalate(ctx, step: str = "", audience=("leaders", "unit_head", "assignee"),
     return {"open": True, "sent": sent}
 
 
-@operator("escalation/reply_overdue", "Báo quá hạn: văn bản trả lời chưa được ban hành (mỗi ngày một lần)")
+@operator("escalation/reply_overdue", "Báo quá hạn: văn bản trả lời chưa được ban hành (mỗi ngày một lần)", params=(
+    Param("audience", AUDIENCE_HELP, example="['leaders', 'unit_head']"),
+    Param("line_id", N_("Mã dòng xử lý có văn bản trả lời"), required=True, example="line_id")))
 def reply_overdue(ctx, audience=("leaders", "unit_head"), line_id=None, **_params) -> dict:
     line = db.session.get(ProcessingLine, int(line_id)) if line_id else None
     if line is None or line.status not in ("waiting", "in_progress") or line.due_at is None:
@@ -145,7 +154,7 @@ def reply_overdue(ctx, audience=("leaders", "unit_head"), line_id=None, **_param
     return {"open": True, "sent": sent}
 
 
-@operator("escalation/remind", "Nhắc hạn trước một ngày làm việc")
+@operator("escalation/remind", "Nhắc hạn trước một ngày làm việc", params=(_STEP,))
 def remind(ctx, step: str = "", **_params) -> dict:
     task = _open_task(ctx, step)
     if task is None:
@@ -168,7 +177,10 @@ NOTICES = {
 }
 
 
-@operator("notify/people", "Thông báo ngay cho người liên quan (văn bản khẩn)")
+@operator("notify/people", "Thông báo ngay cho người liên quan (văn bản khẩn)", params=(
+    Param("audience", AUDIENCE_HELP, required=True, example="['clerks']"),
+    Param("kind", N_("Loại thông báo: 'urgent_arrival' (văn bản đến khẩn), 'urgent_issue' (văn bản đi khẩn đã ký)"),
+          required=True, example="'urgent_arrival'")))
 def notify_people(ctx, audience=(), kind: str = "", **_params) -> dict:
     document = ctx.document
     if kind not in NOTICES:

@@ -22,7 +22,7 @@ from engine.tx import transaction
 from engine.validation import Fields
 from engine.workflow import runtime
 from engine.workflow.forms import form
-from engine.workflow.operators import operator
+from engine.workflow.operators import Param, operator
 
 SOURCES = ("electronic", "paper")
 
@@ -160,7 +160,8 @@ def register_incoming(ctx, **_params) -> dict:
     return {"incoming_number": doc.incoming_number, "register_year": year}
 
 
-@operator("document/refuse", "Từ chối nhận văn bản, ghi lý do")
+@operator("document/refuse", "Từ chối nhận văn bản, ghi lý do",
+          params=(Param("reason", N_("Lý do từ chối (văn thư nhập khi kiểm tra)"), example="reason"),))
 def refuse(ctx, reason: str = "", **_params) -> dict:
     doc = ctx.document
     doc.refusal_reason = reason
@@ -168,7 +169,9 @@ def refuse(ctx, reason: str = "", **_params) -> dict:
     return {"status": "refused"}
 
 
-@operator("document/mark_duplicate", "Đánh dấu văn bản trùng với văn bản đã vào sổ")
+@operator("document/mark_duplicate", "Đánh dấu văn bản trùng với văn bản đã vào sổ",
+          params=(Param("duplicate_of", N_("Mã văn bản đã vào sổ mà văn bản này trùng"), required=True,
+                        example="duplicate_of"),))
 def mark_duplicate(ctx, duplicate_of: int = 0, **_params) -> dict:
     doc = ctx.document
     earlier = db.session.get(Document, int(duplicate_of))

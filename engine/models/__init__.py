@@ -26,4 +26,11 @@ from engine.models.processing import (  # noqa: F401,E402
     OutboxMessage,
     ProcessingLine,
 )
+from engine.models.records import (  # noqa: F401
+    AttachmentText,
+    CaseFile,
+    CaseFileDocument,
+    DocumentText,
+    SavedSearch,
+)
 from engine.models.workflow import InboxTask, ProcessVersion, WorkflowInstance  # noqa: F401

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import AwareDateTime, db
@@ -15,6 +15,8 @@ class ProcessVersion(db.Model):
     """An immutable deployed diagram. Instances keep the version they started with."""
 
     __tablename__ = "process_versions"
+    # Two owners deploying at once cannot both become version n+1.
+    __table_args__ = (UniqueConstraint("process_id", "version", name="uq_process_versions_version"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[str] = mapped_column(String(100), index=True)
     version: Mapped[int] = mapped_column()
@@ -22,6 +24,10 @@ class ProcessVersion(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    # Why it was deployed (the process owner's note; "bpmn/" for a diagram shipped with the software).
+    note: Mapped[str | None] = mapped_column(Text)
+
+    created_by: Mapped[User | None] = relationship()
 
 
 class WorkflowInstance(db.Model):
@@ -67,6 +73,8 @@ class InboxTask(db.Model):
     instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instances.id"), index=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
+    # The task form (engine/workflow/forms.py) when the diagram names one other than the element id.
+    form: Mapped[str | None] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(String(300))
     role: Mapped[str] = mapped_column(String(30))
     unit_code: Mapped[str | None] = mapped_column(String(35))
@@ -81,3 +89,8 @@ class InboxTask(db.Model):
 
     document: Mapped[Document] = relationship()
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+
+    @property
+    def form_name(self) -> str:
+        """The form a person fills in to complete this task."""
+        return self.form or self.name

@@ -15,6 +15,7 @@ from engine.db import db
 from engine.errors import N_, Forbidden, NotFound
 from engine.models import OutboxMessage, Role, User
 from engine.outbox import backoff, claim, due_ids, release_stale_claims, settle
+from engine.storage import store
 from integrations.mail import MailError, SmtpSettings, SmtpTransport, build_message
 
 log = logging.getLogger(__name__)
@@ -54,9 +55,11 @@ def _build(message: OutboxMessage, config: SmtpSettings):
     headers = {"X-QOffice-Key": message.key}
     if message.document_id:
         headers["X-QOffice-Document"] = str(message.document_id)
+    # Files travel as references to the content-addressed store, not inside the outbox row.
+    files = [(a["name"], a["content_type"], store().get(a["sha256"])) for a in payload.get("attachments") or ()]
     return build_message(config.sender, recipients, payload.get("subject") or "(Q-Office)",
                          payload.get("body") or "", html=payload.get("html"),
-                         message_id=message_id(message.key, config.sender), headers=headers)
+                         message_id=message_id(message.key, config.sender), headers=headers, attachments=files)
 
 
 def deliver_pending(limit: int = 100, transport=None) -> dict:
@@ -81,7 +84,7 @@ def deliver_pending(limit: int = 100, transport=None) -> dict:
         error, permanent = None, False
         try:
             built = _build(message, config)
-        except ValueError as exc:  # a malformed row: retrying cannot help
+        except (ValueError, KeyError, OSError) as exc:  # a malformed row or a lost file: retrying cannot help
             built, error, permanent = None, str(exc), True
         if built is not None:
             try:

@@ -40,9 +40,12 @@ def _already(key: str) -> bool:
 
 
 def notify(users, document: Document | None, kind: str, subject: str, body: str, *, key: str,
-           email: bool = True) -> int:
+           email: bool = True, attachments: list[dict] | None = None) -> int:
     """Notify each user once for ``key``: in the app, and by email as the user chose for ``kind``
-    (urgent documents skip the digest). Returns how many people were newly notified."""
+    (urgent documents skip the digest). Returns how many people were newly notified.
+
+    ``attachments``: files of the email, ``{"name", "content_type", "sha256"}`` in the file store.
+    """
     count = 0
     seen = set()
     subject = one_line(subject)  # a header: documents stored before subjects were normalised may hold line breaks
@@ -57,7 +60,8 @@ def notify(users, document: Document | None, kind: str, subject: str, body: str,
         channel = preferences.channel(user, kind, urgent=urgent) if email else "off"
         if channel == "email":
             enqueue("email", personal_key, {"to": [user.email] if user.email else [], "subject": subject,
-                                            "body": body, "username": user.username},
+                                            "body": body, "username": user.username,
+                                            **({"attachments": attachments} if attachments else {})},
                     document_id=document.id if document else None, status="pending" if user.email else "held")
         db.session.add(Notification(user_id=user.id, document_id=document.id if document else None, kind=kind,
                                     message=subject, body=body, created_at=clock.now(), key=personal_key,

@@ -28,7 +28,7 @@ from engine.records.indexing import search_text
 from engine.records.numbering import next_number
 from engine.storage import store
 from engine.workflow.forms import form
-from engine.workflow.operators import operator
+from engine.workflow.operators import Param, operator
 
 
 def notation_for(document: Document) -> str:
@@ -118,7 +118,9 @@ def issue_form(ctx, document: Document, data: dict) -> dict:
 
 # --- operators --------------------------------------------------------------------------------
 
-@operator("outgoing/sign", "Ký số của lãnh đạo (PAdES, chữ ký nhìn thấy, khóa mọi thứ trừ ô số, ngày, con dấu)")
+@operator("outgoing/sign", "Ký số của lãnh đạo (PAdES, chữ ký nhìn thấy, khóa mọi thứ trừ ô số, ngày, con dấu)",
+          params=(Param("note", N_("Ý kiến của lãnh đạo khi ký"), example="note"),),
+          sample={"signed_at": "2026-03-02T09:00:00+07:00", "urgent": False})
 def sign_document(ctx, note=None, **_params) -> dict:
     from integrations.pdf.signing import sign_as_leader
 

@@ -28,9 +28,7 @@ from engine.outgoing.drafting import drafter_of, needs_review
 from engine.storage import store
 from engine.validation import Fields
 from engine.workflow.forms import form
-from engine.workflow.operators import operator
-
-_RENDER_LOCK = threading.Lock()
+from engine.workflow.operators import Param, operator
 
 
 @dataclass
@@ -114,8 +112,7 @@ def prepare_to_sign(document: Document) -> Prepared:
         from integrations.pdf.compose import render_draft
 
         try:
-            with _RENDER_LOCK:  # weasyprint/pango with the shared font configuration is not thread-safe
-                rendered = render_draft(draft_layout(document))
+            rendered = render_draft(draft_layout(document))  # serialised by compose.RENDER_LOCK
         except ValueError as exc:
             raise InvalidInput(N_("Không dựng được văn bản: %(detail)s"), params={"detail": str(exc)},
                                details={"body": str(exc)}) from None
@@ -274,7 +271,9 @@ def submit_draft(ctx, **_params) -> dict:
     return {"to_sign": row.sha256}
 
 
-@operator("outgoing/return", "Trả lại dự thảo cho người soạn, kèm ý kiến")
+@operator("outgoing/return", "Trả lại dự thảo cho người soạn, kèm ý kiến", params=(
+    Param("note", N_("Ý kiến khi trả lại"), example="note"),
+    Param("step", N_("Bước trả lại: 'review' (lãnh đạo phòng) hoặc 'sign' (lãnh đạo Sở)"), example="'review'")))
 def return_draft(ctx, note=None, step=None, **_params) -> dict:
     history.set_status(ctx.document, "draft", ctx, action=f"returned_{step}" if step in ("review", "sign")
                        else "returned", note=note)
@@ -282,7 +281,8 @@ def return_draft(ctx, note=None, step=None, **_params) -> dict:
     return {"returned": step}
 
 
-@operator("outgoing/abandon", "Hủy dự thảo: không ban hành (người soạn hủy hoặc lãnh đạo không duyệt, không ký)")
+@operator("outgoing/abandon", "Hủy dự thảo: không ban hành (người soạn hủy hoặc lãnh đạo không duyệt, không ký)",
+          params=(Param("note", N_("Lý do hủy"), example="note"),))
 def abandon_draft(ctx, note=None, **_params) -> dict:
     document = ctx.document
     history.set_status(document, "deleted", ctx, action="abandoned", note=note)
@@ -291,7 +291,7 @@ def abandon_draft(ctx, note=None, **_params) -> dict:
     return {"status": "deleted"}
 
 
-@operator("outgoing/approve", "Duyệt dự thảo")
+@operator("outgoing/approve", "Duyệt dự thảo", params=(Param("note", N_("Ý kiến khi duyệt"), example="note"),))
 def approve_draft(ctx, note=None, **_params) -> dict:
     history.set_status(ctx.document, "approved", ctx, action="approved", note=note or None)
     return {"status": "approved"}

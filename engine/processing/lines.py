@@ -37,7 +37,7 @@ from engine.outgoing import drafting
 from engine.validation import Fields, parse_day
 from engine.workflow import runtime
 from engine.workflow.forms import form
-from engine.workflow.operators import operator
+from engine.workflow.operators import Param, operator
 
 PROCESS_ACTIONS = ("reply", "file", "report", "forward")
 ACTION_LABELS = {"reply": N_("Trả lời bằng văn bản đi"), "file": N_("Lưu hồ sơ"),
@@ -204,6 +204,10 @@ def acknowledge_form(ctx, document: Document, data: dict) -> dict:
 
 # --- operators --------------------------------------------------------------------------------
 
+_LINE = Param("line_id", N_("Mã dòng xử lý của luồng này"), required=True, example="line_id")
+_NOTE = Param("note", N_("Ghi chú, ý kiến"), example="note")
+
+
 def start_line(ctx, document: Document, line: ProcessingLine) -> None:
     """Start the ``handle_line`` flow of a new processing line (in the caller's transaction)."""
     db.session.flush()
@@ -221,7 +225,10 @@ def _describe(line: ProcessingLine) -> str:
     return f"{LineKind.LABELS[line.kind]}: {who}"
 
 
-@operator("lines/open", "Mở các dòng xử lý theo phân công của lãnh đạo")
+@operator("lines/open", "Mở các dòng xử lý theo phân công của lãnh đạo", params=(
+    Param("lines", N_("Các dòng xử lý lãnh đạo đã chọn (chủ trì, phối hợp, để biết)"), required=True, example="lines"),
+    Param("instruction", N_("Ý kiến chỉ đạo"), example="instruction"),
+    Param("deadline_at", N_("Hạn xử lý (ISO, +07:00)"), example="deadline_at")))
 def open_lines(ctx, lines=(), instruction=None, deadline_at=None, **_params) -> dict:
     document = ctx.document
     now = ctx.when
@@ -263,7 +270,9 @@ def _user(username) -> User:
     return db.session.query(User).filter_by(username=username).one()
 
 
-@operator("line/assign", "Ghi nhận phân công chuyên viên của lãnh đạo phòng")
+@operator("line/assign", "Ghi nhận phân công chuyên viên của lãnh đạo phòng", params=(
+    _LINE, Param("assignees", N_("Chuyên viên được giao (người đầu tiên chủ trì)"), required=True, example="assignees"),
+    _NOTE))
 def assign_line(ctx, line_id=None, assignees=(), note=None, **_params) -> dict:
     line = _line(line_id)
     document = ctx.document
@@ -287,7 +296,8 @@ def assign_line(ctx, line_id=None, assignees=(), note=None, **_params) -> dict:
     return {"holder": people[0].username}
 
 
-@operator("line/forward", "Chuyển dòng xử lý cho cán bộ khác")
+@operator("line/forward", "Chuyển dòng xử lý cho cán bộ khác", params=(
+    _LINE, Param("to", N_("Tên đăng nhập của người nhận"), required=True, example="forward_to"), _NOTE))
 def forward_line(ctx, line_id=None, to=None, note=None, **_params) -> dict:
     line = _line(line_id)
     target = _user(to)
@@ -298,7 +308,7 @@ def forward_line(ctx, line_id=None, to=None, note=None, **_params) -> dict:
     return {"holder": target.username}
 
 
-@operator("document/start_reply", "Tạo dự thảo văn bản đi trả lời, gắn với văn bản đến")
+@operator("document/start_reply", "Tạo dự thảo văn bản đi trả lời, gắn với văn bản đến", params=(_LINE, _NOTE))
 def start_reply(ctx, line_id=None, note=None, **_params) -> dict:
     line = _line(line_id)
     reply = drafting.start_reply(ctx, ctx.document, note=note, due=line.due_at)
@@ -306,7 +316,8 @@ def start_reply(ctx, line_id=None, note=None, **_params) -> dict:
     return {"reply_document_id": reply.id}
 
 
-@operator("line/reply_abandoned", "Dự thảo trả lời không được ban hành: văn bản trở lại người xử lý")
+@operator("line/reply_abandoned", "Dự thảo trả lời không được ban hành: văn bản trở lại người xử lý", params=(
+    _LINE, Param("reason", N_("Lý do không ban hành"), example="reason")))
 def reply_abandoned(ctx, line_id=None, reason=None, **_params) -> dict:
     line = _line(line_id)
     reply = db.session.get(Document, line.reply_document_id) if line.reply_document_id else None
@@ -318,7 +329,8 @@ def reply_abandoned(ctx, line_id=None, reason=None, **_params) -> dict:
     return {"reply_document_id": None}
 
 
-@operator("line/finish", "Kết thúc dòng xử lý; dòng chủ trì xong thì văn bản hoàn thành")
+@operator("line/finish", "Kết thúc dòng xử lý; dòng chủ trì xong thì văn bản hoàn thành", params=(
+    _LINE, Param("result", N_("Kết quả: reply, file, report, contributed, acknowledged"), example="'report'"), _NOTE))
 def finish_line(ctx, line_id=None, result=None, note=None, **_params) -> dict:
     line = _line(line_id)
     document = ctx.document

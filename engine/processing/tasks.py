@@ -205,7 +205,7 @@ def complete(task_id: str, user: User, form: dict) -> Document:
     ctx = runtime.RunContext(actor=actor.user, on_behalf_of=actor.on_behalf_of, at=done_at,
                              entered_late=late is not None, document=document, task=task,
                              late_entry={"outage_id": outage.id, "reason": outage.reason} if outage else None)
-    form_handler = handler(task.name)
+    form_handler = handler(task.form_name)
     data = form_handler(ctx, document, form) if form_handler else {}
     with transaction():
         closed = db.session.execute(

@@ -1,10 +1,80 @@
-"""The text a document is found by: a lower-case, diacritic-free copy of its metadata."""
+"""What a document is found by.
+
+- ``search_text``: a folded copy of its metadata kept on the document (the inbox filter reads it).
+- ``document_texts``: folded metadata plus the folded text of its PDF files, for full-text search
+  (engine/records/fulltext.py). A row is rewritten in the same flush that changes what it is made
+  of — a new document, changed metadata, a new attachment — so search never disagrees with the
+  document, whichever engine function made the change; the extraction job rewrites it when the
+  text of a file becomes known.
+"""
 from __future__ import annotations
 
-from engine.models import Document
+from sqlalchemy import delete, event, insert, select
+from sqlalchemy.orm import Session, attributes
+
+from engine import clock
+from engine.doctypes import type_name
+from engine.models import Attachment, AttachmentText, Document, DocumentText
+from engine.records.fulltext import MAX_BODY_CHARS, index_text
 from engine.text import fold
+
+# Document fields that feed the index; a change to any of them rewrites the document's row.
+INDEXED_FIELDS = ("subject", "number", "notation", "sender_org_name", "sender_org_id", "incoming_number",
+                  "signer_name", "doc_type", "receivers", "notes")
 
 
 def search_text(doc: Document) -> str:
     return fold(" ".join(filter(None, [doc.subject, doc.number_notation, doc.sender_org_name,
                                        doc.sender_org_id, str(doc.incoming_number or "")])))
+
+
+def _meta(row) -> str:
+    notation = f"{row.number}/{row.notation}" if row.number and row.notation else (row.number or row.notation)
+    receivers = " ".join(str(r.get("name") or "") for r in row.receivers or () if isinstance(r, dict))
+    return index_text(row.subject, notation, row.sender_org_name, row.sender_org_id,
+                      str(row.incoming_number or ""), row.signer_name, type_name(row.doc_type), receivers,
+                      row.notes)
+
+
+def refresh(connection, document_ids) -> None:
+    """Rewrite the ``document_texts`` rows of ``document_ids`` on ``connection`` (caller's transaction)."""
+    ids = sorted({int(i) for i in document_ids if i is not None})
+    if not ids:
+        return
+    docs = connection.execute(select(Document.__table__).where(Document.id.in_(ids))).all()
+    bodies: dict[int, list[str]] = {i: [] for i in ids}
+    seen: set[tuple[int, str]] = set()
+    for document_id, sha256, text in connection.execute(
+            select(Attachment.document_id, Attachment.sha256, AttachmentText.text)
+            .join(AttachmentText, AttachmentText.sha256 == Attachment.sha256)
+            .where(Attachment.document_id.in_(ids)).order_by(Attachment.document_id, Attachment.position)):
+        if (document_id, sha256) not in seen:  # the same file twice adds nothing
+            seen.add((document_id, sha256))
+            bodies[document_id].append(text or "")
+    now = clock.now()
+    connection.execute(delete(DocumentText).where(DocumentText.document_id.in_(ids)))
+    rows = [{"document_id": d.id, "meta": _meta(d), "body": index_text("\n".join(bodies[d.id]))[:MAX_BODY_CHARS],
+             "updated_at": now} for d in docs]
+    if rows:
+        connection.execute(insert(DocumentText), rows)
+
+
+def _changed_documents(session: Session) -> set[int]:
+    ids = set()
+    for obj in session.new:
+        if isinstance(obj, Document):
+            ids.add(obj.id)
+        elif isinstance(obj, Attachment):
+            ids.add(obj.document_id)
+    for obj in session.dirty:
+        if isinstance(obj, Document) and any(attributes.get_history(obj, name).has_changes()
+                                             for name in INDEXED_FIELDS):
+            ids.add(obj.id)
+    return ids
+
+
+@event.listens_for(Session, "after_flush")
+def _reindex_changed(session: Session, _flush_context) -> None:
+    ids = _changed_documents(session)
+    if ids:
+        refresh(session.connection(), ids)

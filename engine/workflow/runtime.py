@@ -283,6 +283,12 @@ def _evaluate_property(loaded: Loaded, task, name: str):
         raise _diagram_error(exc) from exc
 
 
+def _form_of(task) -> str | None:
+    """The form the diagram names for a user task, when it is not the one named like the task."""
+    form = (task.task_spec.extensions or {}).get("properties", {}).get("form")
+    return form if form and form != task.task_spec.bpmn_id else None
+
+
 def _resolve_user(value) -> User | None:
     """The active user named ``user:<username>``; a handed-over account resolves to its successor."""
     if not value:
@@ -305,11 +311,27 @@ def _parse_due(value) -> datetime | None:
     return due
 
 
+def _row_fields(loaded: Loaded, task, lane_roles: dict) -> dict:
+    """What an inbox row says about a ready user task, read from its diagram version."""
+    lane = task.task_spec.lane
+    role = Role.LANES.get(lane_roles.get(lane, lane))
+    if role is None:
+        raise WorkflowFailure(N_("Làn '%(lane)s' của sơ đồ không ứng với vai trò nào."), params={"lane": lane})
+    assignee = _resolve_user(_evaluate_property(loaded, task, "assignee"))
+    unit = _evaluate_property(loaded, task, "unit")
+    return {"name": task.task_spec.bpmn_id, "form": _form_of(task),
+            "title": task.task_spec.bpmn_name or task.task_spec.bpmn_id, "role": role,
+            "unit_code": str(unit).removeprefix("unit:") if unit else None,
+            "assignee_id": assignee.id if assignee else None,
+            "due_at": _parse_due(_evaluate_property(loaded, task, "due"))}
+
+
 def sync_inbox(loaded: Loaded) -> list[InboxTask]:
     """Create inbox rows for newly ready user tasks and cancel rows whose task went away."""
     instance, wf = loaded.instance, loaded.workflow
     document = loaded.ctx.document or instance.document
     ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
+    lane_roles = parsed(instance.process_version).lane_roles
     rows = {r.id: r for r in db.session.query(InboxTask).filter_by(instance_id=instance.id, status="open")}
     # The effective time: work entered late after an outage starts the next task when it was really done.
     now = loaded.ctx.when
@@ -320,24 +342,30 @@ def sync_inbox(loaded: Loaded) -> list[InboxTask]:
     for task_id, task in ready.items():
         if task_id in rows:
             continue
-        lane = task.task_spec.lane
-        role = Role.LANES.get(lane)
-        if role is None:
-            raise WorkflowFailure(N_("Làn '%(lane)s' của sơ đồ không ứng với vai trò nào."),
-                                  params={"lane": lane})
-        assignee = _resolve_user(_evaluate_property(loaded, task, "assignee"))
-        unit = _evaluate_property(loaded, task, "unit")
         row = InboxTask(id=task_id, instance_id=instance.id, document_id=document.id,
-                        name=task.task_spec.bpmn_id, title=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
-                        role=role, unit_code=str(unit).removeprefix("unit:") if unit else None,
-                        assignee_id=assignee.id if assignee else None,
-                        due_at=_parse_due(_evaluate_property(loaded, task, "due")),
-                        urgency_rank=document.urgency_rank, status="open", created_at=now)
+                        urgency_rank=document.urgency_rank, status="open", created_at=now,
+                        **_row_fields(loaded, task, lane_roles))
         db.session.add(row)
         created.append(row)
     db.session.flush()
     events.tasks_ready(loaded.ctx, created)  # R-NOTIFY-1: whoever the new work is for is told
     return created
+
+
+def refresh_open_rows(loaded: Loaded) -> None:
+    """Bring the open inbox rows of an instance in line with its (new) diagram version; a person who
+    already holds a task (named, or who claimed it from the unit's queue) keeps it."""
+    lane_roles = parsed(loaded.instance.process_version).lane_roles
+    for row in db.session.query(InboxTask).filter_by(instance_id=loaded.instance.id, status="open"):
+        task = ready_task(loaded, row.id)
+        if task is None:
+            continue
+        fields = _row_fields(loaded, task, lane_roles)
+        if row.assignee_id is not None:
+            fields.pop("assignee_id")
+        for key, value in fields.items():
+            setattr(row, key, value)
+    db.session.flush()
 
 
 def version_of(instance: WorkflowInstance) -> ProcessVersion:

@@ -51,6 +51,7 @@ _BUILTINS = dict(safe_builtins)
 _BUILTINS.pop("__import__", None)
 _BUILTINS.update({"min": min, "max": max, "sum": sum, "any": any, "all": all, "len": len,
                   "sorted": sorted, "dict": dict, "list": list, "enumerate": enumerate, "range": _range})
+BUILTIN_NAMES = frozenset(_BUILTINS)  # what diagram code may call besides registered functions
 
 _GUARDS = {
     "__builtins__": _BUILTINS,

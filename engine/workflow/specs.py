@@ -1,4 +1,9 @@
-"""Process versions: deploy diagrams as immutable rows and keep their parsed specs cached."""
+"""Process versions: deploy diagrams as immutable rows and keep their parsed specs cached.
+
+A call activity runs the version of the called process that was the newest when the calling
+version was deployed (versions are immutable, so a running instance never sees its subprocess
+change under it); deploying the caller again picks up a newer one.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -18,6 +23,8 @@ from engine.workflow.serialization import SERIALIZER
 
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+SHIPPED_NOTE = "bpmn/"  # the note of a version deployed from the diagrams shipped with the software
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,7 @@ class ParsedVersion:
     spec: object
     subprocess_specs: dict
     spec_json: str  # serialized spec parts, merged back into every stored instance on load
+    lane_roles: dict  # lane name -> lane code of Role.LANES (a lane's "role" property, else its name)
 
 
 _cache: dict[tuple[int, str], ParsedVersion] = {}
@@ -49,10 +57,54 @@ def main_process_id(xml: str) -> str:
     raise ValueError("diagram has no process")
 
 
-def parse(xml: str, process_id: str):
+def called_processes(root: etree._Element) -> set[str]:
+    """Ids of the processes the call activities of a diagram call, other than its own processes."""
+    own = {p.get("id") for p in root.iter(f"{{{BPMN_NS}}}process")}
+    return {c.get("calledElement") for c in root.iter(f"{{{BPMN_NS}}}callActivity")
+            if c.get("calledElement") and c.get("calledElement") not in own}
+
+
+def dependencies(xml: str, before_id: int | None = None) -> dict[str, str]:
+    """XML of every process a diagram calls (transitively): the newest deployed version, or the newest
+    deployed before the version ``before_id``. A process that is not deployed is left out."""
+    root = _safe_xml(xml)
+    own = {p.get("id") for p in root.iter(f"{{{BPMN_NS}}}process")}
+    found: dict[str, str] = {}
+    pending = list(called_processes(root))
+    while pending:
+        process_id = pending.pop()
+        if process_id in found or process_id in own:  # a process calling itself back is already here
+            continue
+        query = db.session.query(ProcessVersion).filter_by(process_id=process_id)
+        if before_id is not None:
+            query = query.filter(ProcessVersion.id < before_id)
+        callee = query.order_by(ProcessVersion.version.desc()).first()
+        if callee is None:
+            continue
+        found[process_id] = callee.bpmn_xml
+        pending.extend(called_processes(_safe_xml(callee.bpmn_xml)))
+    return found
+
+
+def lane_roles(*xmls: str) -> dict[str, str]:
+    """Lane name -> lane code (a key of Role.LANES): the lane's ``role`` property, else its name."""
+    roles = {}
+    for xml in xmls:
+        for lane in _safe_xml(xml).iter(f"{{{BPMN_NS}}}lane"):
+            name = lane.get("name") or ""
+            prop = lane.find(f"{{{BPMN_NS}}}extensionElements/{{{SPIFF_NS}}}properties/"
+                             f"{{{SPIFF_NS}}}property[@name='role']")
+            roles[name] = prop.get("value", "") if prop is not None else name
+    return roles
+
+
+def parse(xml: str, process_id: str, called: dict[str, str] | None = None):
+    """The spec of ``process_id`` and of the processes it calls (``called``: id -> XML)."""
     _safe_xml(xml)
     parser = SpiffBpmnParser()
     parser.add_bpmn_str(xml.encode("utf-8"))
+    for callee_xml in (called or {}).values():
+        parser.add_bpmn_str(callee_xml.encode("utf-8"))
     return parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
 
 
@@ -65,10 +117,12 @@ def parsed(version: ProcessVersion) -> ParsedVersion:
     with _lock:
         hit = _cache.get(key)
         if hit is None:
-            spec, subs = parse(version.bpmn_xml, version.process_id)
+            called = dependencies(version.bpmn_xml, before_id=version.id)
+            spec, subs = parse(version.bpmn_xml, version.process_id, called)
             full = json.loads(SERIALIZER.serialize_json(BpmnWorkflow(spec, subs)))
             spec_json = json.dumps({"spec": full["spec"], "subprocess_specs": full["subprocess_specs"]})
-            hit = _cache[key] = ParsedVersion(spec, subs, spec_json)
+            hit = _cache[key] = ParsedVersion(spec, subs, spec_json,
+                                              lane_roles(version.bpmn_xml, *called.values()))
     return hit
 
 
@@ -77,22 +131,40 @@ def latest(process_id: str) -> ProcessVersion | None:
             .order_by(ProcessVersion.version.desc()).first())
 
 
-def deploy(xml: str, *, created_by_id: int | None = None) -> ProcessVersion:
-    """Store ``xml`` as a new version of its process unless it equals the latest version."""
+def deploy(xml: str, *, created_by_id: int | None = None, note: str | None = None) -> ProcessVersion:
+    """Store ``xml`` as a new version of its process unless it equals the latest version.
+
+    Deploying the XML of an older version again is how a process is rolled back: it becomes the
+    newest version, and the versions in between stay for the documents that run on them.
+    """
     process_id = main_process_id(xml)
-    parse(xml, process_id)  # refuse what SpiffWorkflow cannot run
+    parse(xml, process_id, dependencies(xml))  # refuse what SpiffWorkflow cannot run
     digest = hashlib.sha256(xml.encode("utf-8")).hexdigest()
     current = latest(process_id)
     if current is not None and current.sha256 == digest:
         return current
     version = ProcessVersion(process_id=process_id, version=(current.version + 1 if current else 1),
                              bpmn_xml=xml, sha256=digest, created_by_id=created_by_id,
-                             created_at=clock.now())
+                             created_at=clock.now(), note=note)
     db.session.add(version)
     db.session.flush()
     return version
 
 
 def deploy_directory(directory: Path = BPMN_DIR) -> list[ProcessVersion]:
-    """Deploy every diagram file whose content changed since its latest version."""
-    return [deploy(path.read_text(encoding="utf-8")) for path in sorted(directory.glob("*.bpmn"))]
+    """Deploy every shipped diagram whose content was never deployed before.
+
+    A diagram file equal to any earlier version is skipped, so a restart never undoes what a process
+    owner deployed in the browser; a file changed by a software update becomes the newest version.
+    Callees first: a diagram's call activities resolve against what is already deployed.
+    """
+    diagrams = [path.read_text(encoding="utf-8") for path in sorted(directory.glob("*.bpmn"))]
+    diagrams.sort(key=lambda xml: bool(called_processes(_safe_xml(xml))))  # stable: callers last
+    deployed = []
+    for xml in diagrams:
+        digest = hashlib.sha256(xml.encode("utf-8")).hexdigest()
+        known = (db.session.query(ProcessVersion.id)
+                 .filter_by(process_id=main_process_id(xml), sha256=digest).first())
+        if known is None:
+            deployed.append(deploy(xml, note=SHIPPED_NOTE))
+    return deployed

@@ -28,6 +28,7 @@ coordinates and the page count) depends on the installed fonts.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +88,9 @@ _CSS = (_TEMPLATE_DIR / "official_doc.css").read_text(encoding="utf-8")
 
 #: Shared across renders: weasyprint caches font lookups in it (big warm-render speed-up).
 FONT_CONFIG = FontConfiguration()
+#: Serialises every weasyprint render and write of the process (documents and reports alike):
+#: pango with the shared font configuration is not thread-safe, concurrent renders crashed it.
+RENDER_LOCK = threading.Lock()
 
 
 def _nfc(s: str | None) -> str:
@@ -253,7 +257,8 @@ def render_html_to_pdf(html: str, base_url: str | Path | None = None) -> bytes:
         base_url = str(Path(base_url).resolve()) + ("/" if Path(base_url).is_dir() else "")
     doc = HTML(string=html, base_url=str(base_url) if base_url is not None else None,
                url_fetcher=_LocalOnlyFetcher(_fetcher_root(base_url)))
-    return doc.write_pdf(font_config=FONT_CONFIG)
+    with RENDER_LOCK:
+        return doc.write_pdf(font_config=FONT_CONFIG)
 
 
 _WANTED_IDS = ("f-so", "f-ngay", "sig-leader")
@@ -309,9 +314,10 @@ def _seal_box(leader: Box, size_mm: float, page_w_pt: float, page_h_pt: float) -
 def render_draft(layout: DraftLayout) -> RenderedDraft:
     """Render ``layout`` to PDF (no form fields) and locate the number/date/signature/seal boxes."""
     html = build_draft_html(layout)
-    document = HTML(string=html, url_fetcher=_LocalOnlyFetcher(None)).render(font_config=FONT_CONFIG)
-    boxes = _find_boxes(document)
-    pdf = document.write_pdf()
+    with RENDER_LOCK:
+        document = HTML(string=html, url_fetcher=_LocalOnlyFetcher(None)).render(font_config=FONT_CONFIG)
+        boxes = _find_boxes(document)
+        pdf = document.write_pdf()
 
     so_page, number_box = boxes["f-so"]
     date_page, date_box = boxes["f-ngay"]

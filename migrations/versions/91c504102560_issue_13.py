@@ -1,7 +1,7 @@
 """issue 13: idempotency keys, scan warnings, outages, throttles, incidents, heartbeats
 
 Revision ID: 91c504102560
-Revises: 7ee760c3b32f
+Revises: 0a97bf7b1a47
 Create Date: 2026-12-01 02:16:42.265424
 
 """
@@ -13,7 +13,7 @@ import engine.db  # noqa: F401 - custom column types (AwareDateTime) used by aut
 
 # revision identifiers, used by Alembic.
 revision = '91c504102560'
-down_revision = '7ee760c3b32f'
+down_revision = '0a97bf7b1a47'
 branch_labels = None
 depends_on = None
 

@@ -11,6 +11,7 @@ from web.api import (  # noqa: F401
     operations,
     outgoing,
     people,
+    processes,
     processing,
     records,
     session,

@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from engine import documents
-from engine.validation import parse_page
+from engine.records import search
 from web.api.base import api, doc_response, token_required
+from web.api.records_json import hit_json
 from web.api.serializers import document_json
 from web.downloads import attachment_response
 
@@ -13,13 +14,11 @@ from web.downloads import attachment_response
 @api.get("/documents")
 @token_required
 def list_documents():
-    page = parse_page(request.args.get("page"))
-    items, total = documents.search(g.user, direction=request.args.get("direction") or None,
-                                    status=request.args.get("status") or None, q=request.args.get("q") or None,
-                                    unit=request.args.get("unit") or None, state=request.args.get("state") or None,
-                                    page=page)
-    return jsonify({"items": [document_json(d, []) | {"history": []} for d in items], "total": total,
-                    "page": page, "per_page": documents.PAGE_SIZE})
+    flt = search.parse_filter(request.args.to_dict())
+    results = search.find(g.user, flt)
+    return jsonify({"items": [document_json(h.document, []) | {"history": []} | hit_json(h) for h in results.hits],
+                    "total": results.total, "total_exact": results.total_exact, "page": flt.page,
+                    "per_page": flt.per_page})
 
 
 @api.get("/documents/<int:document_id>")

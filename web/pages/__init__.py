@@ -9,8 +9,10 @@ from web.pages import (
     operations,
     outgoing,
     people,
+    processes,
     processing,
+    records,
 )
 
 BLUEPRINTS = (documents.bp, incoming.bp, processing.bp, outgoing.bp, people.bp, notifications.bp, admin.bp,
-              account.bp, interconnection.bp, operations.bp)
+              account.bp, interconnection.bp, operations.bp, processes.bp, records.bp)

@@ -1,15 +1,17 @@
 """Documents: the list, one document's page, its attachments."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from engine import documents
+from engine.doctypes import DOC_TYPES
 from engine.models.documents import Status
 from engine.processing import lines, overview, tasks
-from engine.validation import parse_page
+from engine.records import saved_searches, search
+from web.auth import landing_url
 from web.downloads import attachment_response
-from web.pages.common import actionable
+from web.pages.common import actionable, units
 
 bp = Blueprint("documents", __name__)
 
@@ -17,24 +19,18 @@ bp = Blueprint("documents", __name__)
 @bp.route("/")
 @login_required
 def home():
-    return redirect(url_for("processing.inbox"))
+    return redirect(landing_url())
 
 
 @bp.route("/documents")
 @login_required
 def document_list():
-    page = parse_page(request.args.get("page"), strict=False)
-    direction = request.args.get("direction") or None
-    status = request.args.get("status") or None
-    q = request.args.get("q") or None
-    unit, state = request.args.get("unit") or None, request.args.get("state") or None
-    items, total = documents.search(current_user, direction=direction, status=status, q=q, unit=unit,
-                                    state=state, page=page)
-    pages = max((total + documents.PAGE_SIZE - 1) // documents.PAGE_SIZE, 1)
-    return render_template("documents/list.html", items=items, total=total, page=page, pages=pages,
-                           q=q or "", direction=direction or "", status=status or "", unit=unit or "",
-                           state=state or "",
-                           statuses=Status.INCOMING + Status.OUTGOING)
+    flt = search.parse_filter(request.args.to_dict(), strict=False)  # a page just ignores a bad value
+    results = search.find(current_user, flt)
+    pages = max((results.total + flt.per_page - 1) // flt.per_page, 1)
+    return render_template("documents/list.html", results=results, flt=flt, params=flt.params(), pages=pages,
+                           statuses=Status.INCOMING + Status.OUTGOING, doc_types=DOC_TYPES, units=units(),
+                           saved=saved_searches.listing(current_user))
 
 
 @bp.route("/documents/<int:document_id>")

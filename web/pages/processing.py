@@ -79,9 +79,9 @@ def task_form(task_id: str):
         else:
             flash(gettext("Đã hoàn thành: %(title)s", title=gettext(task.title)), "success")
             return redirect(url_for("documents.document", document_id=doc.id))
-    template = f"tasks/{task.name}.html"
+    template = f"tasks/{task.form_name}.html"
     # The clerk keeps seeing the likely duplicates, by register number, whatever was tried before.
-    matches = duplicates.find(doc) if task.name == "verify" and task.status == "open" else []
+    matches = duplicates.find(doc) if task.form_name == "verify" and task.status == "open" else []
     line = db.session.query(ProcessingLine).filter_by(instance_id=task.instance_id).one_or_none()
     return render_template([template, "tasks/generic.html"], task=task, doc=doc, form=form, errors=errors,
                            leaders=leaders(), matches=matches, line=line, lines=lines.lines_of(doc),

@@ -1,0 +1,98 @@
+"""The registers as PDF (A4 landscape, cover page, header on every page, "Trang x/y"), CSV (UTF-8
+with BOM, opens in Excel) and XLSX (column widths, frozen header, dates as dates)."""
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from engine.records.registers import Register, check_printable
+from integrations.pdf import paged
+from reports.templating import TEMPLATES, format_value, render
+
+CSS = (TEMPLATES / "base.css").read_text(encoding="utf-8")
+MEDIA_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
+               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def file_name(register: Register, fmt: str) -> str:
+    kind = "so-van-ban-den" if register.filter.kind == "incoming" else "so-van-ban-di"
+    unit = f"-{register.filter.unit}" if register.filter.unit else ""
+    return f"{kind}-{register.filter.year}{unit}.{fmt}"
+
+
+def page_numbers_html(pages: int, *, size: str = "A4 landscape", number_first: bool = False) -> str:
+    return render("page_numbers.html", pages=pages, size=size, number_first=number_first)
+
+
+def export(register: Register, fmt: str) -> tuple[bytes, str, str]:
+    """(bytes, media type, file name) of the register as ``fmt`` (pdf, csv, xlsx)."""
+    if fmt == "pdf":
+        check_printable(register)
+    data = {"pdf": to_pdf, "csv": to_csv, "xlsx": to_xlsx}[fmt](register)
+    return data, MEDIA_TYPES[fmt], file_name(register, fmt)
+
+
+def to_pdf(register: Register, *, chunk_rows: int = paged.DEFAULT_CHUNK_ROWS) -> bytes:
+    total_width = sum(c.width for c in register.columns)
+
+    def chunk(start: int, end: int) -> str:
+        return render("register_rows.html", css=CSS, register=register, rows=register.rows[start:end],
+                      start=start, total_width=total_width)
+
+    parts = [paged.render_html(render("register_cover.html", css=CSS, register=register))]
+    parts += paged.render_rows(chunk, len(register.rows), chunk_rows=chunk_rows)
+    return paged.join(parts, number_pages_html=page_numbers_html)
+
+
+def to_csv(register: Register) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.label for c in register.columns])
+    for row in register.rows:
+        writer.writerow([format_value(row[c.key]) for c in register.columns])
+    # The BOM makes Excel read UTF-8 (Vietnamese) instead of the Windows code page.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(register: Register) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Sổ đến" if register.filter.kind == "incoming" else "Sổ đi")
+    for index, column in enumerate(register.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = round(column.width * 0.65) + 2
+    sheet.freeze_panes = "A2"
+    header = []
+    for column in register.columns:
+        cell = _cell(sheet, column.label)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        header.append(cell)
+    sheet.append(header)
+    # One styled cell per date column, refilled for every row: rows are written out as they are
+    # appended, and creating a styled cell per value would double the time.
+    date_cells = {}
+    for column in register.columns:
+        if column.kind == "date":
+            date_cells[column.key] = _cell(sheet, None)
+            date_cells[column.key].number_format = "DD/MM/YYYY"
+    for row in register.rows:
+        cells = []
+        for column in register.columns:
+            value = row[column.key]
+            if column.key in date_cells and value is not None:
+                date_cells[column.key].value = value
+                cells.append(date_cells[column.key])
+            else:
+                cells.append(value if value != "" else None)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(sheet, value):
+    return WriteOnlyCell(sheet, value=value)
