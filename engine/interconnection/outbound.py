@@ -46,7 +46,9 @@ def queue_recall(document: Document, delivery: Delivery, reason: str, ctx) -> st
     """Queue the recall (revoke package, BussinessDocType 1) of ``document`` for one receiving agency
     and note our code 13 on the delivery. A document still waiting in our outbox is simply held back:
     there is nothing to ask the receiver (and a revoke must never overtake the document)."""
-    now = ctx.when
+    # Whole seconds, as the receivers' status timestamps: their answer within the same second must still
+    # list after our request (ties go by arrival).
+    now = ctx.when.replace(microsecond=0)
     staff = ctx.actor.full_name if ctx.actor else None
     waiting = (db.session.query(OutboxMessage)
                .filter_by(key=f"send:{document.id}:{delivery.agency_code}", status="pending").one_or_none())
