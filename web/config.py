@@ -45,7 +45,8 @@ def from_environment() -> dict:
                  "SIGNING_BACKEND", "PKI_DIR", "PKCS11_LIB", "PKCS11_TOKEN", "ORG_SEAL_KEY", "TRUST_ROOTS",
                  "TSA_URL", "TRUSTED_PROXIES", "ENV", "OFFICE_UNIT", "CRL_DIR", "REVOCATION_MODE",
                  "AXIS_URL", "AXIS_TOKEN", "AXIS_DIR", "AXIS_TIMEOUT", "AXIS_HTTP_RETRIES",
-                 "AXIS_MAX_ATTEMPTS", "AXIS_RETRY_CAP_MINUTES", "EDXML_MAX_PACKAGE_BYTES", "AXIS_ACK_WORKING_DAYS"):
+                 "AXIS_MAX_ATTEMPTS", "AXIS_RETRY_CAP_MINUTES", "EDXML_MAX_PACKAGE_BYTES", "AXIS_ACK_WORKING_DAYS",
+                 "SCHEDULER_INTERVAL"):
         if env.get("QOFFICE_" + name):
             config["QOFFICE_" + name] = env["QOFFICE_" + name]
     return config
