@@ -18,11 +18,13 @@ def parse_moment(value, field: str) -> datetime:
     """An ISO 8601 date and time, Vietnam time when no offset is given; InvalidInput otherwise."""
     try:
         moment = datetime.fromisoformat(str(value)) if isinstance(value, str) else None
-    except ValueError:
+        if moment is not None:
+            moment = (moment if moment.tzinfo else moment.replace(tzinfo=clock.VN_TZ)).astimezone(clock.VN_TZ)
+    except (ValueError, OverflowError):  # OverflowError: an offset that moves it before year 1 or past 9999
         moment = None
     if moment is None:
         raise InvalidInput(N_("Thời điểm không hợp lệ."), details={field: "YYYY-MM-DDTHH:MM[:SS][+07:00]"})
-    return (moment if moment.tzinfo else moment.replace(tzinfo=clock.VN_TZ)).astimezone(clock.VN_TZ)
+    return moment
 
 
 def declare(admin: User, data: dict) -> Outage:
