@@ -31,8 +31,8 @@ def _every(app, scheduler, fn, seconds: int, job_id: str) -> None:
     """A frequent job, run at once when the scheduler starts: a scheduler restarted after a crash
     catches up on due timers and queued mail without waiting a whole interval."""
     seconds = int(app.config.get("QOFFICE_SCHEDULER_INTERVAL") or seconds)
-    scheduler.add_job(_in_app(app, fn), "interval", seconds=seconds, id=job_id, max_instances=1, coalesce=True,
-                      next_run_time=datetime.now(VN_TZ))
+    scheduler.add_job(_in_app(app, fn), "interval", seconds=seconds, id=job_id, name=job_id, max_instances=1,
+                      coalesce=True, next_run_time=datetime.now(VN_TZ))
 
 
 def add_jobs(app, scheduler) -> None:
