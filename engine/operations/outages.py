@@ -38,6 +38,10 @@ def declare(admin: User, data: dict) -> Outage:
     if not starts < ends <= clock.now():
         raise InvalidInput(N_("Sự cố phải có thời điểm bắt đầu trước thời điểm kết thúc, và đã kết thúc."),
                            details={"ends_at": "starts_at < ends_at ≤ bây giờ"})
+    if starts.year < clock.now().year - 1:
+        # Late entry only reaches this year (earlier registers are closed): an older outage is a typo.
+        raise InvalidInput(N_("Sự cố khai báo phải bắt đầu từ năm %(year)s trở đi."),
+                           params={"year": clock.now().year - 1}, details={"starts_at": "≥ 01/01 năm trước"})
     if ends - starts > MAX_LENGTH:
         raise InvalidInput(N_("Một sự cố khai báo tối đa %(days)s ngày."), params={"days": MAX_LENGTH.days},
                            details={"ends_at": f"≤ {MAX_LENGTH.days} ngày"})
