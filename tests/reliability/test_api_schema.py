@@ -30,7 +30,7 @@ from engine.models import InboxTask, Unit, User, UserSession
 from engine.people import sessions
 from tests.test_outgoing_api import create
 
-EXAMPLES = int(os.environ.get("QOFFICE_SCHEMATHESIS_EXAMPLES") or 6)
+EXAMPLES = int(os.environ.get("QOFFICE_SCHEMATHESIS_EXAMPLES") or 5)
 # One account per role of the demo organisation; None signs in as nobody.
 ROLES = {"anonymous": None, "clerk": "vanthu", "leader": "giamdoc", "unit_head": "tp.ldvl",
          "specialist": "cv.ldvl", "process_owner": "quytrinh", "administrator": "quantri"}
