@@ -36,7 +36,7 @@ prod-demo: system-deps-test $(STAMP) $(MO)
 	bash scripts/prod_demo.sh
 
 # The long reliability runs (about an hour, ending by themselves): kill -9 during 1,000 lifecycles on SQLite
-# and PostgreSQL, schemathesis with more examples, 50 simulated users for 5 minutes on `make prod-demo`.
+# and PostgreSQL, then 50 simulated users for 5 minutes on `make prod-demo` (scripts/soak.sh).
 soak: system-deps-test $(STAMP) $(MO)
 	bash scripts/soak.sh
 
