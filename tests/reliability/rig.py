@@ -83,19 +83,24 @@ class Rig:
         chaos.start()
         lives = [Lifecycle(KINDS[i % len(KINDS)], len(self.reference) + i) for i in range(plan.lifecycles)]
         self.lifecycles = lives
+        local = threading.local()  # one HTTP session per worker thread
+
+        def one(life: Lifecycle) -> None:
+            if not hasattr(local, "client"):
+                local.client = self._client()
+            run_lifecycle(local.client, life, self.axis.post_as_ubnd)
+
+        pool = ThreadPoolExecutor(plan.workers)
         try:
-            with ThreadPoolExecutor(plan.workers) as pool:
-                clients = [self._client() for _ in range(plan.workers)]
-                list(pool.map(lambda pair: run_lifecycle(clients[pair[0] % plan.workers], pair[1],
-                                                         self.axis.post_as_ubnd), enumerate(lives)))
-                # Short runs: keep killing (with reference-like lifecycles) until each server died often enough.
-                extra = len(self.reference) + len(lives)
-                while min(self.web.kills, self.scheduler.kills) < plan.min_kills:
-                    life = Lifecycle(KINDS[extra % len(KINDS)], extra)
-                    run_lifecycle(client, life, self.axis.post_as_ubnd)
-                    lives.append(life)
-                    extra += 1
+            for future in [pool.submit(one, life) for life in lives]:
+                future.result()
+            # Short runs go on, one lifecycle at a time, until each server was killed often enough.
+            while min(self.web.kills, self.scheduler.kills) < plan.min_kills:
+                life = Lifecycle(KINDS[len(lives) % len(KINDS)], len(self.reference) + len(lives))
+                lives.append(life)
+                run_lifecycle(client, life, self.axis.post_as_ubnd)
         finally:
+            pool.shutdown(cancel_futures=True)  # a stuck lifecycle (or Ctrl+C) ends the run without the rest
             stop.set()
             chaos.join()
         self.elapsed = time.monotonic() - started
