@@ -7,7 +7,7 @@ REQ_HASH := $(shell sha256sum requirements.txt | cut -c1-12)
 STAMP := $(VENV)/.installed-$(REQ_HASH)
 MO := web/translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run test test-postgres bench scheduler axis install system-deps system-deps-test translations extract-messages vendor
+.PHONY: run test test-postgres soak prod-demo bench scheduler axis install system-deps system-deps-test translations extract-messages vendor
 
 run: install
 	$(BIN)/flask --app wsgi serve
@@ -29,6 +29,16 @@ test: system-deps-test $(STAMP) $(MO)
 test-postgres: system-deps-test $(STAMP) $(MO)
 	pg_virtualenv -t sh -c 'QOFFICE_TEST_DATABASE_URL="postgresql+psycopg2://$$PGUSER:$$PGPASSWORD@$$PGHOST:$${PGPORT:-5432}/postgres" \
 		$(BIN)/pytest -q --ignore=tests/integrations'
+
+# The production topology with throwaway data: its own PostgreSQL cluster, gunicorn with 3 workers, one
+# scheduler, on PORT (default 8000). Ctrl+C stops it and drops the cluster.
+prod-demo: system-deps-test $(STAMP) $(MO)
+	bash scripts/prod_demo.sh
+
+# The long reliability runs (about an hour, ending by themselves): kill -9 during 1,000 lifecycles on SQLite
+# and PostgreSQL, then 50 simulated users for 5 minutes on `make prod-demo` (scripts/soak.sh).
+soak: system-deps-test $(STAMP) $(MO)
+	bash scripts/soak.sh
 
 bench: install
 	$(BIN)/python -m bench

@@ -46,7 +46,7 @@ def from_environment() -> dict:
                  "TSA_URL", "TRUSTED_PROXIES", "ENV", "OFFICE_UNIT", "CRL_DIR", "REVOCATION_MODE", "BACKUP_DIR",
                  "BACKUP_KEEP", "AXIS_URL", "AXIS_TOKEN", "AXIS_DIR", "AXIS_TIMEOUT", "AXIS_HTTP_RETRIES",
                  "AXIS_MAX_ATTEMPTS", "AXIS_RETRY_CAP_MINUTES", "EDXML_MAX_PACKAGE_BYTES", "AXIS_ACK_WORKING_DAYS",
-                 "REPORT_EMAIL"):
+                 "REPORT_EMAIL", "SCHEDULER_INTERVAL"):
         if env.get("QOFFICE_" + name):
             config["QOFFICE_" + name] = env["QOFFICE_" + name]
     return config

@@ -18,11 +18,13 @@ def parse_moment(value, field: str) -> datetime:
     """An ISO 8601 date and time, Vietnam time when no offset is given; InvalidInput otherwise."""
     try:
         moment = datetime.fromisoformat(str(value)) if isinstance(value, str) else None
-    except ValueError:
+        if moment is not None:
+            moment = (moment if moment.tzinfo else moment.replace(tzinfo=clock.VN_TZ)).astimezone(clock.VN_TZ)
+    except (ValueError, OverflowError):  # OverflowError: an offset that moves it before year 1 or past 9999
         moment = None
     if moment is None:
         raise InvalidInput(N_("Thời điểm không hợp lệ."), details={field: "YYYY-MM-DDTHH:MM[:SS][+07:00]"})
-    return (moment if moment.tzinfo else moment.replace(tzinfo=clock.VN_TZ)).astimezone(clock.VN_TZ)
+    return moment
 
 
 def declare(admin: User, data: dict) -> Outage:
@@ -36,6 +38,10 @@ def declare(admin: User, data: dict) -> Outage:
     if not starts < ends <= clock.now():
         raise InvalidInput(N_("Sự cố phải có thời điểm bắt đầu trước thời điểm kết thúc, và đã kết thúc."),
                            details={"ends_at": "starts_at < ends_at ≤ bây giờ"})
+    if starts.year < clock.now().year - 1:
+        # Late entry only reaches this year (earlier registers are closed): an older outage is a typo.
+        raise InvalidInput(N_("Sự cố khai báo phải bắt đầu từ năm %(year)s trở đi."),
+                           params={"year": clock.now().year - 1}, details={"starts_at": "≥ 01/01 năm trước"})
     if ends - starts > MAX_LENGTH:
         raise InvalidInput(N_("Một sự cố khai báo tối đa %(days)s ngày."), params={"days": MAX_LENGTH.days},
                            details={"ends_at": f"≤ {MAX_LENGTH.days} ngày"})

@@ -143,7 +143,7 @@ def core() -> dict:
                                "process, contribute, acknowledge → see API.md.",
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "oneOf": [{"$ref": "#/components/schemas/VerifyForm"}, {"type": "object"}]}}}},
+                    "anyOf": [{"$ref": "#/components/schemas/VerifyForm"}, {"type": "object"}]}}}},
                 "responses": {"200": ok("document after the task", doc_ref), "403": err("not allowed"),
                               "409": err("task_closed or duplicate (details.duplicate_of)"),
                               "422": err("invalid (details: field → message)")}}},

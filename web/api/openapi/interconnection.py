@@ -76,5 +76,5 @@ def extend(spec: dict) -> dict:
     if complete:
         complete["description"] = complete.get("description", "") + " Recall request: decide_recall → DecideRecallForm."
         schema = complete["requestBody"]["content"]["application/json"]["schema"]
-        schema.setdefault("oneOf", []).append(ref("DecideRecallForm"))
+        schema.setdefault("anyOf", []).append(ref("DecideRecallForm"))
     return spec

@@ -138,6 +138,6 @@ def extend_openapi(spec: dict) -> dict:
         complete["description"] = (complete.get("description", "") + " Outgoing: submit → SubmitForm, "
                                    "review → ReviewForm, sign → SignForm, issue → IssueForm.")
         schema = complete["requestBody"]["content"]["application/json"]["schema"]
-        schema.setdefault("oneOf", []).extend([{"$ref": f"#/components/schemas/{n}"} for n in (
+        schema.setdefault("anyOf", []).extend([{"$ref": f"#/components/schemas/{n}"} for n in (
             "ReviewForm", "SignForm", "IssueForm")])
     return spec

@@ -74,7 +74,7 @@ def extend(spec: dict) -> dict:
                         {"201": ok("account with one_time_password", ref("Account")), "403": admin_only,
                          "422": err("invalid (details: field → message)")}, ref("AccountInput"))},
         "/users/{username}": {
-            "get": _op("Một tài khoản (quản trị)", {"200": ok("account", ref("Account")), "404": err("unknown")},
+            "get": _op("Một tài khoản (quản trị)", {"200": ok("account", ref("Account")), "403": admin_only, "404": err("unknown")},
                        params=[_path("username")]),
             "patch": _op("Sửa, khóa hoặc mở lại tài khoản (quản trị; không bao giờ xóa)",
                          {"200": ok("account", ref("Account")), "403": admin_only, "404": err("unknown"),

@@ -67,7 +67,7 @@ def extend(doc: dict) -> dict:
     paths["/tasks"]["get"]["parameters"] = TASK_FILTERS
     paths["/tasks"]["get"]["responses"]["422"] = err("invalid filter")
     complete = paths["/tasks/{id}/complete"]["post"]
-    complete["requestBody"]["content"]["application/json"]["schema"]["oneOf"][1:1] = [
+    complete["requestBody"]["content"]["application/json"]["schema"]["anyOf"][1:1] = [
         ref(n) for n in ("RouteForm", "AssignForm", "ProcessForm", "ContributeForm", "AcknowledgeForm")]
     paths.update({
         "/tasks/counts": {"get": {"summary": "Số công việc theo từng mục", "security": secured,
