@@ -7,7 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
-BENCHES = ["inbox", "timer_sweep", "signing", "passwords", "interconnection"]
+BENCHES = ["inbox", "timer_sweep", "signing", "passwords", "interconnection", "lifecycle"]
 
 
 def main(names: list[str]) -> None:

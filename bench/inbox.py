@@ -71,12 +71,12 @@ def run(workdir):
         users, task_rows = populate(db, rng)
         print(f"   {DOCUMENTS:,} documents, {task_rows:,} inbox rows ({db.engine.dialect.name})")
         cases = [
-            ("giamdoc: all tasks, page 1", lambda: tasks.inbox_page(users["giamdoc"], tasks.InboxFilter())),
-            ("tp.ldvl: unit queue, page 1", lambda: tasks.inbox_page(users["tp.ldvl"], tasks.InboxFilter(view="queue"))),
-            ("tp.ldvl: queue, page 20", lambda: tasks.inbox_page(users["tp.ldvl"],
+            ("giamdoc: all tasks, page 1", lambda: tasks.inbox(users["giamdoc"], tasks.InboxFilter())),
+            ("tp.ldvl: unit queue, page 1", lambda: tasks.inbox(users["tp.ldvl"], tasks.InboxFilter(view="queue"))),
+            ("tp.ldvl: queue, page 20", lambda: tasks.inbox(users["tp.ldvl"],
                                                                  tasks.InboxFilter(view="queue", page=20))),
-            ("giamdoc: urgency=hoa_toc", lambda: tasks.inbox_page(users["giamdoc"], tasks.InboxFilter(urgency="hoa_toc"))),
-            ("vanthu: search 'da nang'", lambda: tasks.inbox_page(users["vanthu"], tasks.InboxFilter(q="da nang"))),
+            ("giamdoc: urgency=hoa_toc", lambda: tasks.inbox(users["giamdoc"], tasks.InboxFilter(urgency="hoa_toc"))),
+            ("vanthu: search 'da nang'", lambda: tasks.inbox(users["vanthu"], tasks.InboxFilter(q="da nang"))),
             ("tp.ldvl: counts of 4 views", lambda: tasks.counts(users["tp.ldvl"])),
             ("giamdoc: documents search 'tro cap'", lambda: documents.search(users["giamdoc"], q="tro cap")),
         ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import update
+from sqlalchemy.orm import joinedload
 
 from engine import clock
 from engine.db import db
@@ -53,7 +54,8 @@ def find(secret: str | None, kind: str) -> UserSession | None:
     """The open session of ``kind`` with this secret, whatever its idle time; None if unknown or ended."""
     if not secret:
         return None
-    return (db.session.query(UserSession)
+    # Every request needs the person and their roles next: one statement for all three.
+    return (db.session.query(UserSession).options(joinedload(UserSession.user).joinedload(User.role_rows))
             .filter_by(token_hash=_digest(secret), kind=kind, revoked_at=None).one_or_none())
 
 

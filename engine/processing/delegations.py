@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import or_
 
 from engine import clock, settings
-from engine.db import db
+from engine.db import db, transaction_cache
 from engine.errors import N_, Forbidden, NotFound
 from engine.models import Delegation, Role, User
 from engine.tx import transaction
@@ -25,20 +25,26 @@ def rights_for_task(task_name: str) -> tuple[str, ...]:
     return tuple(r for r, names in RIGHT_TASKS.items() if task_name in names)
 
 
-def in_force(delegate: User, on: date | None = None):
+def in_force(delegate: User, on: date | None = None) -> list[Delegation]:
     """Delegations to ``delegate`` in force on ``on`` (today by default)."""
-    on = on or clock.today()
-    return (db.session.query(Delegation)
-            .filter(Delegation.delegate_id == delegate.id, Delegation.revoked_at.is_(None),
-                    Delegation.starts_on <= on, Delegation.ends_on >= on).all())
+    return _in_force("to", Delegation.delegate_id, delegate.id, on or clock.today())
 
 
-def delegates_of(delegator: User, on: date | None = None):
+def delegates_of(delegator: User, on: date | None = None) -> list[Delegation]:
     """Delegations from ``delegator`` in force on ``on`` (today by default)."""
-    on = on or clock.today()
-    return (db.session.query(Delegation)
-            .filter(Delegation.delegator_id == delegator.id, Delegation.revoked_at.is_(None),
-                    Delegation.starts_on <= on, Delegation.ends_on >= on).all())
+    return _in_force("from", Delegation.delegator_id, delegator.id, on or clock.today())
+
+
+def _in_force(direction: str, column, user_id: int, on: date) -> list[Delegation]:
+    # One request asks this several times (the task list's four views, authorising a task, telling
+    # the delegates of a new task's holder): read once per transaction.
+    cache = transaction_cache("delegations in force", changed_by=Delegation)
+    key = (direction, user_id, on)
+    if key not in cache:
+        cache[key] = (db.session.query(Delegation)
+                      .filter(column == user_id, Delegation.revoked_at.is_(None),
+                              Delegation.starts_on <= on, Delegation.ends_on >= on).all())
+    return list(cache[key])
 
 
 def delegator_for(delegate: User, principal_id: int, task_name: str) -> User | None:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.orm import joinedload
+
 from engine import clock, history, settings
 from engine.db import db
 from engine.deadlines.calendar_service import current_calendar
@@ -356,5 +358,6 @@ def close_open_coordination(ctx, document: Document, *, exclude: int) -> int:
 
 def lines_of(document: Document) -> list[ProcessingLine]:
     return (db.session.query(ProcessingLine).filter_by(document_id=document.id)
+            .options(joinedload(ProcessingLine.holder).lazyload(User.role_rows))
             .order_by(ProcessingLine.parent_id.isnot(None), ProcessingLine.id).all())
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from sqlalchemy import and_, case, false, func, or_, update
+from sqlalchemy.orm import contains_eager, joinedload
 
 from engine import clock
 from engine.db import db
@@ -47,18 +48,21 @@ def _delegated(user: User):
     return or_(*conditions) if conditions else false()
 
 
-def view_condition(user: User, view: str | None):
-    """Which open tasks a view shows: mine, my unit's claimable queue, delegated to me, for information."""
+def view_conditions(user: User) -> dict:
+    """Which open tasks each view shows: mine, my unit's claimable queue, delegated to me, for information."""
     info = InboxTask.name.in_(INFO_TASKS)
-    conditions = {
+    return {
         "mine": and_(InboxTask.assignee_id == user.id, ~info),
         "queue": and_(_queue(user), ~info),
         "delegated": _delegated(user),
         "info": and_(info, or_(InboxTask.assignee_id == user.id, _queue(user))),
     }
-    if view in conditions:
-        return conditions[view]
-    return or_(*conditions.values())
+
+
+def view_condition(user: User, view: str | None):
+    """The condition of one view; every view together when ``view`` is None."""
+    conditions = view_conditions(user)
+    return conditions[view] if view in conditions else or_(*conditions.values())
 
 
 @dataclass
@@ -119,18 +123,52 @@ def inbox_query(user: User, flt: InboxFilter | None = None):
                           InboxTask.due_at, InboxTask.created_at)
 
 
-def inbox_page(user: User, flt: InboxFilter) -> tuple[list[InboxTask], int]:
-    query = inbox_query(user, flt)
-    total = query.order_by(None).with_entities(func.count(InboxTask.id)).scalar()
+@dataclass
+class Inbox:
+    """One page of a task list, how many tasks match, and the open tasks of each view (the tabs)."""
+
+    items: list[InboxTask]
+    total: int
+    counts: dict[str, int]
+
+
+def inbox(user: User, flt: InboxFilter) -> Inbox:
+    """The task list as a person sees it: one query for the page, one for the tabs (whose figures
+    are also the total when nothing but the view is chosen), one more for the total of a filter."""
+    counts, everything = _tally(user)
+    if _narrowed(flt):
+        total = inbox_query(user, flt).order_by(None).with_entities(func.count(InboxTask.id)).scalar()
+    else:
+        total = counts[flt.view] if flt.view in counts else everything
+    return Inbox(_page(user, flt), total, counts)
+
+
+def _page(user: User, flt: InboxFilter) -> list[InboxTask]:
     per_page = max(1, min(flt.per_page, 200))
-    items = query.offset((max(flt.page, 1) - 1) * per_page).limit(per_page).all()
-    return items, total
+    # The page shows each task's document and holder: load them with the tasks, not one by one.
+    query = inbox_query(user, flt).options(
+        contains_eager(InboxTask.document).lazyload(Document.attachments),
+        joinedload(InboxTask.assignee).lazyload(User.role_rows))
+    return query.offset((max(flt.page, 1) - 1) * per_page).limit(per_page).all()
+
+
+def _narrowed(flt: InboxFilter) -> bool:
+    return any((flt.urgency, flt.doc_type, flt.sender, flt.q, flt.received_from, flt.received_to,
+                flt.due_before))
 
 
 def counts(user: User) -> dict[str, int]:
     """Open tasks per view, for the tabs."""
-    return {view: db.session.query(func.count(InboxTask.id))
-            .filter(InboxTask.status == "open", view_condition(user, view)).scalar() for view in VIEWS}
+    return _tally(user)[0]
+
+
+def _tally(user: User) -> tuple[dict[str, int], int]:
+    """Open tasks per view and in all views together, in one query."""
+    conditions = view_conditions(user)
+    row = (db.session.query(*(func.count(case((condition, 1))) for condition in conditions.values()),
+                            func.count(InboxTask.id))
+           .filter(InboxTask.status == "open", or_(*conditions.values())).one())
+    return dict(zip(conditions, row[:-1])), row[-1]
 
 
 def may_do(user: User, task: InboxTask) -> bool:
@@ -228,6 +266,7 @@ def task_instance(task: InboxTask):
 
 def open_tasks(document: Document) -> list[InboxTask]:
     return (db.session.query(InboxTask).filter_by(document_id=document.id, status="open")
+            .options(joinedload(InboxTask.assignee).lazyload(User.role_rows))
             .order_by(InboxTask.created_at).all())
 
 

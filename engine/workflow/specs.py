@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,12 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 class ParsedVersion:
     spec: object
     subprocess_specs: dict
-    spec_json: str  # serialized spec parts, merged back into every stored instance on load
+
+    def spec_dict(self) -> dict:
+        """The spec parts of a serialized workflow (what SpiffWorkflow's migrations of states saved
+        by an older version expect next to the state)."""
+        full = SERIALIZER.to_dict(BpmnWorkflow(self.spec, self.subprocess_specs))
+        return {"spec": full["spec"], "subprocess_specs": full["subprocess_specs"]}
 
 
 _cache: dict[tuple[int, str], ParsedVersion] = {}
@@ -65,10 +69,7 @@ def parsed(version: ProcessVersion) -> ParsedVersion:
     with _lock:
         hit = _cache.get(key)
         if hit is None:
-            spec, subs = parse(version.bpmn_xml, version.process_id)
-            full = json.loads(SERIALIZER.serialize_json(BpmnWorkflow(spec, subs)))
-            spec_json = json.dumps({"spec": full["spec"], "subprocess_specs": full["subprocess_specs"]})
-            hit = _cache[key] = ParsedVersion(spec, subs, spec_json)
+            hit = _cache[key] = ParsedVersion(*parse(version.bpmn_xml, version.process_id))
     return hit
 
 

@@ -18,7 +18,7 @@ def list_documents():
                                     status=request.args.get("status") or None, q=request.args.get("q") or None,
                                     unit=request.args.get("unit") or None, state=request.args.get("state") or None,
                                     page=page)
-    return jsonify({"items": [document_json(d, []) | {"history": []} for d in items], "total": total,
+    return jsonify({"items": [document_json(d, []) for d in items], "total": total,
                     "page": page, "per_page": documents.PAGE_SIZE})
 
 
