@@ -32,12 +32,19 @@ _CACHE_KEY = "qoffice.transaction_cache"
 def transaction_cache(name: str, changed_by: type) -> dict:
     """A dict for facts read several times in one request (who delegated to whom, today) that lives
     as long as the current database transaction: it is emptied when the transaction ends and as
-    soon as a row of ``changed_by`` is written in it, so it never outlives what it caches."""
-    caches = db.session.info.setdefault(_CACHE_KEY, {})
+    soon as a row of ``changed_by`` is added, changed or deleted in it, so it never outlives what
+    it caches."""
+    session = db.session()
+    caches = session.info.setdefault(_CACHE_KEY, {})
     entry = caches.get(name)
-    if entry is None:
+    if entry is None or _changing(session, changed_by):
         entry = caches[name] = (changed_by, {})
     return entry[1]
+
+
+def _changing(session, cls: type) -> bool:
+    """Whether the session holds changes to rows of ``cls`` that are not flushed yet."""
+    return any(isinstance(obj, cls) for obj in (*session.new, *session.dirty, *session.deleted))
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -39,6 +39,7 @@ from engine.models import (
     WorkflowInstance,
 )
 from engine.notifications import events
+from engine.people.named import user_named
 from engine.workflow import operators
 from engine.workflow.scripting import DiagramCodeError, RestrictedEnvironment
 from engine.workflow.serialization import SERIALIZER, STATE
@@ -287,8 +288,7 @@ def _resolve_user(value) -> User | None:
     """The active user named ``user:<username>``; a handed-over account resolves to its successor."""
     if not value:
         return None
-    username = str(value).removeprefix("user:")
-    user = db.session.query(User).filter_by(username=username).one_or_none()
+    user = user_named(value)
     for _ in range(10):  # successor chains are short; the bound only guards against a cycle
         if user is None or user.active:
             return user
