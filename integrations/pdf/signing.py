@@ -122,12 +122,25 @@ def stamp_font(face: str = "regular", *, cache_dir: str | os.PathLike | None = N
         return dst
 
 
+class _StampFontFactory(GlyphAccumulatorFactory):
+    """pyHanko's font engine minus the font's layout tables (GSUB, GPOS, GDEF), which it drops from
+    every embedded subset anyway and uses for nothing else (HarfBuzz shapes from its own copy of the
+    font): fontTools still decompiles them before subsetting, which was most of a signature's time."""
+
+    def create_font_engine(self, writer, obj_stream=None):
+        engine = super().create_font_engine(writer, obj_stream)
+        for tag in ("GSUB", "GPOS", "GDEF"):
+            if tag in engine.tt:
+                del engine.tt[tag]
+        return engine
+
+
 def _text_style(font_file: str, size: float, *, leading: float | None = None, color=(0, 0, 0),
                 layout_rule: layout.SimpleBoxLayoutRule | None = None) -> TextBoxStyle:
     # GlyphAccumulatorFactory.font_size must equal TextBoxStyle.font_size (pyHanko #733).
     # pyHanko's layout code uses Fraction(): sizes, leading and margins must be ints, not floats.
     size = int(round(size))
-    return TextBoxStyle(font=GlyphAccumulatorFactory(font_file, font_size=size), font_size=size,
+    return TextBoxStyle(font=_StampFontFactory(font_file, font_size=size), font_size=size,
                         leading=int(round(leading if leading is not None else size * 1.25)),
                         text_color=color, box_layout_rule=layout_rule)
 
