@@ -7,7 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
-BENCHES = ["inbox", "timer_sweep", "signing", "passwords", "interconnection", "lifecycle"]
+BENCHES = ["inbox", "timer_sweep", "signing", "passwords", "interconnection", "lifecycle", "task_list_load"]
 
 
 def main(names: list[str]) -> None:

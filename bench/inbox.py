@@ -14,7 +14,7 @@ from bench.timing import measure
 DOCUMENTS = 50_000
 
 
-def populate(db, rng):
+def populate(db, rng, documents: int = DOCUMENTS):
     from engine import clock
     from engine.models import Document, InboxTask, User, WorkflowInstance
     from engine.text import fold
@@ -30,7 +30,7 @@ def populate(db, rng):
     now = clock.now()
     docs, tasks = [], []
     version_id = db.session.execute(db.text("select min(id) from process_versions")).scalar()
-    for i in range(1, DOCUMENTS + 1):
+    for i in range(1, documents + 1):
         subject = f"V/v {rng.choice(topics)} đợt {i}"
         sender = rng.choice(senders)
         received = now - timedelta(minutes=rng.randint(0, 365 * 24 * 60))
@@ -40,7 +40,8 @@ def populate(db, rng):
                          received_at=received, created_at=received, register_year=2026, incoming_number=i,
                          search_text=fold(f"{subject} {i}/UBND-VX {sender}"), receivers=[], paper_copy=False,
                          legal_standing="reference", secrecy="none"))
-    db.session.execute(Document.__table__.insert(), docs)
+    for start in range(0, len(docs), 10_000):
+        db.session.execute(Document.__table__.insert(), docs[start:start + 10_000])
     db.session.execute(WorkflowInstance.__table__.insert(), [dict(
         id=1, document_id=1, process_version_id=version_id, state="{}", serializer_version="1.5", status="completed",
         lock_version=1, created_at=now, updated_at=now)])
@@ -55,7 +56,8 @@ def populate(db, rng):
                               urgency_rank={"normal": 0, "khan": 1, "hoa_toc": 3}[doc["urgency"]],
                               due_at=doc["received_at"] + timedelta(days=rng.randint(-10, 10)),
                               created_at=doc["received_at"]))
-    db.session.execute(InboxTask.__table__.insert(), tasks)
+    for start in range(0, len(tasks), 10_000):
+        db.session.execute(InboxTask.__table__.insert(), tasks[start:start + 10_000])
     db.session.commit()
     return users, len(tasks)
 
