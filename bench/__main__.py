@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 BENCHES = ["inbox", "timer_sweep", "signing", "passwords", "interconnection", "processes",
-           "registers"]  # long runs by name only: `python -m bench search`
+           "registers", "lifecycle"]  # long runs by name only: `python -m bench search`, `task_list_load`
 
 
 def main(names: list[str]) -> None:

@@ -14,7 +14,7 @@ from bench.timing import measure
 DOCUMENTS = 50_000
 
 
-def populate(db, rng):
+def populate(db, rng, documents: int = DOCUMENTS):
     from engine import clock
     from engine.models import Document, DocumentText, InboxTask, User, WorkflowInstance
     from engine.records.fulltext import index_text
@@ -31,7 +31,7 @@ def populate(db, rng):
     now = clock.now()
     docs, tasks = [], []
     version_id = db.session.execute(db.text("select min(id) from process_versions")).scalar()
-    for i in range(1, DOCUMENTS + 1):
+    for i in range(1, documents + 1):
         subject = f"V/v {rng.choice(topics)} đợt {i}"
         sender = rng.choice(senders)
         received = now - timedelta(minutes=rng.randint(0, 365 * 24 * 60))
@@ -41,11 +41,13 @@ def populate(db, rng):
                          received_at=received, created_at=received, register_year=2026, incoming_number=i,
                          search_text=fold(f"{subject} {i}/UBND-VX {sender}"), receivers=[], paper_copy=False,
                          legal_standing="reference", secrecy="none"))
-    db.session.execute(Document.__table__.insert(), docs)
-    # The search index rows the documents would have had (metadata only: no files here).
-    db.session.execute(DocumentText.__table__.insert(), [dict(
-        document_id=d["id"], meta=index_text(d["subject"], f"{d['number']}/{d['notation']}", d["sender_org_name"]),
-        body="", updated_at=now) for d in docs])
+    for start in range(0, len(docs), 10_000):
+        chunk = docs[start:start + 10_000]
+        db.session.execute(Document.__table__.insert(), chunk)
+        # The search index rows the documents would have had (metadata only: no files here).
+        db.session.execute(DocumentText.__table__.insert(), [dict(
+            document_id=d["id"], meta=index_text(d["subject"], f"{d['number']}/{d['notation']}",
+                                                 d["sender_org_name"]), body="", updated_at=now) for d in chunk])
     db.session.execute(WorkflowInstance.__table__.insert(), [dict(
         id=1, document_id=1, process_version_id=version_id, state="{}", serializer_version="1.5", status="completed",
         lock_version=1, created_at=now, updated_at=now)])
@@ -60,7 +62,8 @@ def populate(db, rng):
                               urgency_rank={"normal": 0, "khan": 1, "hoa_toc": 3}[doc["urgency"]],
                               due_at=doc["received_at"] + timedelta(days=rng.randint(-10, 10)),
                               created_at=doc["received_at"]))
-    db.session.execute(InboxTask.__table__.insert(), tasks)
+    for start in range(0, len(tasks), 10_000):
+        db.session.execute(InboxTask.__table__.insert(), tasks[start:start + 10_000])
     db.session.commit()
     return users, len(tasks)
 
@@ -76,12 +79,12 @@ def run(workdir):
         users, task_rows = populate(db, rng)
         print(f"   {DOCUMENTS:,} documents, {task_rows:,} inbox rows ({db.engine.dialect.name})")
         cases = [
-            ("giamdoc: all tasks, page 1", lambda: tasks.inbox_page(users["giamdoc"], tasks.InboxFilter())),
-            ("tp.ldvl: unit queue, page 1", lambda: tasks.inbox_page(users["tp.ldvl"], tasks.InboxFilter(view="queue"))),
-            ("tp.ldvl: queue, page 20", lambda: tasks.inbox_page(users["tp.ldvl"],
+            ("giamdoc: all tasks, page 1", lambda: tasks.inbox(users["giamdoc"], tasks.InboxFilter())),
+            ("tp.ldvl: unit queue, page 1", lambda: tasks.inbox(users["tp.ldvl"], tasks.InboxFilter(view="queue"))),
+            ("tp.ldvl: queue, page 20", lambda: tasks.inbox(users["tp.ldvl"],
                                                                  tasks.InboxFilter(view="queue", page=20))),
-            ("giamdoc: urgency=hoa_toc", lambda: tasks.inbox_page(users["giamdoc"], tasks.InboxFilter(urgency="hoa_toc"))),
-            ("vanthu: search 'da nang'", lambda: tasks.inbox_page(users["vanthu"], tasks.InboxFilter(q="da nang"))),
+            ("giamdoc: urgency=hoa_toc", lambda: tasks.inbox(users["giamdoc"], tasks.InboxFilter(urgency="hoa_toc"))),
+            ("vanthu: search 'da nang'", lambda: tasks.inbox(users["vanthu"], tasks.InboxFilter(q="da nang"))),
             ("tp.ldvl: counts of 4 views", lambda: tasks.counts(users["tp.ldvl"])),
             ("giamdoc: documents search 'tro cap'", lambda: documents.search(users["giamdoc"], q="tro cap")),
         ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 from engine.clock import VN_TZ
@@ -25,6 +25,49 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+_CACHE_KEY = "qoffice.transaction_cache"
+
+
+def transaction_cache(name: str, changed_by: type) -> dict:
+    """A dict for facts read several times in one request (who delegated to whom, today) that lives
+    as long as the current database transaction: it is emptied when the transaction ends and as
+    soon as a row of ``changed_by`` is added, changed or deleted in it, so it never outlives what
+    it caches."""
+    session = db.session()
+    caches = session.info.setdefault(_CACHE_KEY, {})
+    entry = caches.get(name)
+    if entry is None or _changing(session, changed_by):
+        entry = caches[name] = (changed_by, {})
+    return entry[1]
+
+
+def _changing(session, cls: type) -> bool:
+    """Whether the session holds changes to rows of ``cls`` that are not flushed yet."""
+    return any(isinstance(obj, cls) for obj in (*session.new, *session.dirty, *session.deleted))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _transaction_ended(session, _transaction) -> None:
+    session.info.pop(_CACHE_KEY, None)
+
+
+def _forget(session, written: set[type]) -> None:
+    caches = session.info.get(_CACHE_KEY)
+    if caches:
+        for name in [n for n, (changed_by, _values) in caches.items() if changed_by in written]:
+            del caches[name]
+
+
+@event.listens_for(Session, "after_flush")
+def _rows_written(session, _flush_context) -> None:
+    _forget(session, {type(obj) for obj in (*session.new, *session.dirty, *session.deleted)})
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bulk_written(state) -> None:
+    if (state.is_update or state.is_delete) and state.bind_mapper is not None:
+        _forget(state.session, {state.bind_mapper.class_})
 
 
 class AwareDateTime(TypeDecorator):

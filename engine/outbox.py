@@ -24,10 +24,13 @@ BACKOFF_CAP_MINUTES = 60
 def enqueue(kind: str, key: str, payload: dict, *, document_id: int | None = None,
             status: str = "pending") -> OutboxMessage | None:
     """Queue one message unless a message with ``key`` exists already (then None)."""
-    if db.session.query(OutboxMessage.id).filter_by(key=key).first() is not None:
-        return None
     for pending in db.session.new:  # queued earlier in this same transaction
         if isinstance(pending, OutboxMessage) and pending.key == key:
+            return None
+    # Pending rows of other tables do not change the answer: leave them for one flush later
+    # instead of flushing them here, once per queued message.
+    with db.session.no_autoflush:
+        if db.session.query(OutboxMessage.id).filter_by(key=key).first() is not None:
             return None
     now = clock.now()
     message = OutboxMessage(kind=kind, key=key, payload=payload, document_id=document_id, status=status,

@@ -16,6 +16,7 @@ from engine.incoming.idempotency import Ticket
 from engine.incoming.uploads import Upload, attach, check, forget_unreferenced
 from engine.models import Document, Role, User
 from engine.models.documents import Secrecy, Status, Urgency
+from engine.people.named import active_user_named
 from engine.records.indexing import search_text
 from engine.records.numbering import next_number
 from engine.tx import transaction
@@ -107,8 +108,7 @@ def start_arrival(doc: Document, ctx, *, action: str, note: str) -> None:
 # --- the verify task ------------------------------------------------------------------------
 
 def _leader(value) -> User:
-    username = str(value or settings.get("INCOMING_LEADER")).removeprefix("user:")
-    user = db.session.query(User).filter_by(username=username, active=True).one_or_none()
+    user = active_user_named(value or settings.get("INCOMING_LEADER"))
     if user is None or not user.has_role(Role.LEADER):
         raise InvalidInput(N_("Lãnh đạo được chọn không hợp lệ."), details={"leader": "Không phải lãnh đạo Sở."})
     return user

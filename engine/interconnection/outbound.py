@@ -84,9 +84,12 @@ def record_status(delivery: Delivery, code: str, at, description: str | None, st
 def response_for(document: Document) -> dict:
     """The ResponseFor block of a status about an incoming ``document``: the sender's own package id
     when it came through the axis, else one built from the registered metadata."""
-    package = (db.session.query(ReceivedPackage)
-               .filter_by(document_id=document.id, kind="document", business="new", outcome="taken")
-               .order_by(ReceivedPackage.id).first())
+    if any(isinstance(row, ReceivedPackage) for row in db.session.new):
+        db.session.flush()  # the package taken in this very transaction
+    with db.session.no_autoflush:  # nothing else pending changes the answer: flush it later, at once
+        package = (db.session.query(ReceivedPackage)
+                   .filter_by(document_id=document.id, kind="document", business="new", outcome="taken")
+                   .order_by(ReceivedPackage.id).first())
     if package is not None:
         details = package.details or {}
         return {"organ_id": package.sender_code, "code": details.get("code", ""),
@@ -102,11 +105,13 @@ def queue_status(document: Document | None, to_organ_id: str, code: str, descrip
     """Queue one status package (``code``) about the document ``ref`` for the agency ``to_organ_id``."""
     actor = ctx.actor if ctx else None
     when = at or (ctx.when if ctx else clock.now())
+    with db.session.no_autoflush:  # the actor's unit does not depend on what this change has pending
+        department = actor.unit.name if actor and actor.unit else None
     enqueue("edxml_status", key, {
         "to_organ_id": to_organ_id, "from_organ_id": settings.get("ORG_CODE"), "code": code,
         "description": description, "response_for": ref, "timestamp": when.isoformat(),
         "staff": actor.full_name if actor else None,
-        "department": actor.unit.name if actor and actor.unit else None,
+        "department": department,
     }, document_id=document.id if document else None)
 
 

@@ -20,7 +20,9 @@ class ProcessVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[str] = mapped_column(String(100), index=True)
     version: Mapped[int] = mapped_column()
-    bpmn_xml: Mapped[str] = mapped_column(Text)
+    # Read only when a version is first parsed in a process (its parsed spec is cached), never with
+    # every instance that joins its version.
+    bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
     sha256: Mapped[str] = mapped_column(String(64))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())

@@ -34,9 +34,10 @@ def describe(document: Document) -> str:
 
 
 def _already(key: str) -> bool:
-    if db.session.query(Notification.id).filter_by(key=key).first() is not None:
+    if any(isinstance(n, Notification) and n.key == key for n in db.session.new):
         return True
-    return any(isinstance(n, Notification) and n.key == key for n in db.session.new)
+    with db.session.no_autoflush:  # only notifications tell, and the pending ones were just looked at
+        return db.session.query(Notification.id).filter_by(key=key).first() is not None
 
 
 def notify(users, document: Document | None, kind: str, subject: str, body: str, *, key: str,

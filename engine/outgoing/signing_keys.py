@@ -188,20 +188,35 @@ def other_certs() -> list[bytes]:
 
 def timestamper():
     """The configured RFC 3161 TSA, else the demo TSA, else None (the seal is then PAdES B-B)."""
-    from integrations.pdf import signing
-
     url = settings.get("TSA_URL")
     if url:
-        return signing.make_http_timestamper(url)
+        return _http_timestamper(url)
     if production():
         log.warning("QOFFICE_ENV=production and no QOFFICE_TSA_URL: organisation seals are PAdES B-B")
         return None
     d = pki_dir()
     cert, key, inter = d / "tsa.cert.pem", d / "tsa.key.pem", d / "intermediate-ca.cert.pem"
     if cert.is_file() and key.is_file():
-        return signing.make_local_timestamper(cert, key, inter if inter.is_file() else None)
+        files = tuple(p for p in (cert, key, inter) if p.is_file())
+        return _local_timestamper(files, tuple(p.stat().st_mtime_ns for p in files))
     log.warning("no timestamp authority configured: organisation seals are PAdES B-B")
     return None
+
+
+# One timestamper per configuration, kept: pyHanko sizes each signature with a dummy token that it
+# asks a timestamper for only once (a round trip to the TSA), and the demo TSA's key is read once.
+@lru_cache(maxsize=4)
+def _http_timestamper(url: str):
+    from integrations.pdf import signing
+
+    return signing.make_http_timestamper(url)
+
+
+@lru_cache(maxsize=4)
+def _local_timestamper(files: tuple[Path, ...], _mtimes: tuple[int, ...]):
+    from integrations.pdf import signing
+
+    return signing.make_local_timestamper(files[0], files[1], files[2] if len(files) > 2 else None)
 
 
 # --- demo PKI ---------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import joinedload
 
 from engine import clock
 from engine.db import db
@@ -50,12 +51,19 @@ def start(user: User, kind: str, client: Client | None = None) -> str:
     return secret
 
 
+# Read on every request, with the person and their roles that every request needs next: built once,
+# so that SQLAlchemy finds it compiled without rebuilding it.
+_FIND = (select(UserSession).options(joinedload(UserSession.user).joinedload(User.role_rows))
+         .where(UserSession.token_hash == bindparam("token_hash"), UserSession.kind == bindparam("kind"),
+                UserSession.revoked_at.is_(None)))
+
+
 def find(secret: str | None, kind: str) -> UserSession | None:
     """The open session of ``kind`` with this secret, whatever its idle time; None if unknown or ended."""
     if not secret:
         return None
-    return (db.session.query(UserSession)
-            .filter_by(token_hash=_digest(secret), kind=kind, revoked_at=None).one_or_none())
+    return (db.session.scalars(_FIND, {"token_hash": _digest(secret), "kind": kind})
+            .unique().one_or_none())
 
 
 def keep_alive(row: UserSession) -> bool:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import or_
+from sqlalchemy import bindparam, or_, select
 
 from engine import clock, settings
-from engine.db import db
+from engine.db import db, transaction_cache
 from engine.errors import N_, Forbidden, NotFound
 from engine.models import Delegation, Role, User
 from engine.tx import transaction
@@ -25,20 +25,31 @@ def rights_for_task(task_name: str) -> tuple[str, ...]:
     return tuple(r for r, names in RIGHT_TASKS.items() if task_name in names)
 
 
-def in_force(delegate: User, on: date | None = None):
+def in_force(delegate: User, on: date | None = None) -> list[Delegation]:
     """Delegations to ``delegate`` in force on ``on`` (today by default)."""
-    on = on or clock.today()
-    return (db.session.query(Delegation)
-            .filter(Delegation.delegate_id == delegate.id, Delegation.revoked_at.is_(None),
-                    Delegation.starts_on <= on, Delegation.ends_on >= on).all())
+    return _in_force("to", delegate.id, on or clock.today())
 
 
-def delegates_of(delegator: User, on: date | None = None):
+def delegates_of(delegator: User, on: date | None = None) -> list[Delegation]:
     """Delegations from ``delegator`` in force on ``on`` (today by default)."""
-    on = on or clock.today()
-    return (db.session.query(Delegation)
-            .filter(Delegation.delegator_id == delegator.id, Delegation.revoked_at.is_(None),
-                    Delegation.starts_on <= on, Delegation.ends_on >= on).all())
+    return _in_force("from", delegator.id, on or clock.today())
+
+
+# Asked on every task list and task completion: the statements are built once.
+_IN_FORCE = {direction: select(Delegation).where(column == bindparam("user_id"), Delegation.revoked_at.is_(None),
+                                                 Delegation.starts_on <= bindparam("on"),
+                                                 Delegation.ends_on >= bindparam("on"))
+             for direction, column in (("to", Delegation.delegate_id), ("from", Delegation.delegator_id))}
+
+
+def _in_force(direction: str, user_id: int, on: date) -> list[Delegation]:
+    # One request asks this several times (the task list's four views, authorising a task, telling
+    # the delegates of a new task's holder): read once per transaction.
+    cache = transaction_cache("delegations in force", changed_by=Delegation)
+    key = (direction, user_id, on)
+    if key not in cache:
+        cache[key] = db.session.scalars(_IN_FORCE[direction], {"user_id": user_id, "on": on}).all()
+    return list(cache[key])
 
 
 def delegator_for(delegate: User, principal_id: int, task_name: str) -> User | None:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.orm import joinedload
+
 from engine import clock, history, settings
 from engine.db import db
 from engine.deadlines.calendar_service import current_calendar
@@ -34,6 +36,7 @@ from engine.models import (
 )
 from engine.notifications import events
 from engine.outgoing import drafting
+from engine.people.named import active_user_named, user_named
 from engine.validation import Fields, parse_day
 from engine.workflow import runtime
 from engine.workflow.forms import form
@@ -59,7 +62,7 @@ def parse_target(ref) -> tuple[str, Unit | None, User | None]:
             raise ValueError(f"không có phòng, đơn vị {value} đang hoạt động")
         return "unit", unit, None
     if kind == "user":
-        user = db.session.query(User).filter_by(username=value, active=True).one_or_none()
+        user = active_user_named(value)
         if user is None:
             raise ValueError(f"không có người dùng {value}")
         return "user", user.unit, user
@@ -145,7 +148,7 @@ def assign_form(ctx, document: Document, data: dict) -> dict:
         f.errors["assignees"] = "Chọn ít nhất một chuyên viên."
     else:
         for ref in refs:
-            user = db.session.query(User).filter_by(username=str(ref).removeprefix("user:"), active=True).one_or_none()
+            user = active_user_named(ref)
             if user is None or user.unit_code != line.unit_code:
                 f.errors["assignees"] = f"{ref}: không thuộc {line.unit_code}."
             elif user not in users:
@@ -267,7 +270,10 @@ def _line(line_id) -> ProcessingLine:
 
 
 def _user(username) -> User:
-    return db.session.query(User).filter_by(username=username).one()
+    user = user_named(username)
+    if user is None:
+        raise LookupError(f"user {username} does not exist")
+    return user
 
 
 @operator("line/assign", "Ghi nhận phân công chuyên viên của lãnh đạo phòng", params=(
@@ -368,5 +374,6 @@ def close_open_coordination(ctx, document: Document, *, exclude: int) -> int:
 
 def lines_of(document: Document) -> list[ProcessingLine]:
     return (db.session.query(ProcessingLine).filter_by(document_id=document.id)
+            .options(joinedload(ProcessingLine.holder).lazyload(User.role_rows))
             .order_by(ProcessingLine.parent_id.isnot(None), ProcessingLine.id).all())
 

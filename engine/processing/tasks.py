@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import lru_cache
 
-from sqlalchemy import and_, case, false, func, or_, update
+from sqlalchemy import and_, bindparam, case, false, func, or_, select, update
+from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
 from engine import clock
 from engine.db import db
@@ -20,9 +22,12 @@ from engine.validation import MAX_PAGE, Fields, parse_id
 from engine.workflow import runtime
 from engine.workflow.forms import handler
 
-VIEWS = ("mine", "queue", "delegated", "info")
+VIEWS = ("mine", "queue", "delegated", "info")  # in the order of view_conditions
 INFO_TASKS = ("acknowledge",)
 PAGE_SIZE = 50
+# What a task list shows of each task's document.
+TASK_DOCUMENT_FIELDS = (Document.subject, Document.number, Document.notation, Document.incoming_number,
+                        Document.sender_org_name)
 
 
 @dataclass
@@ -33,32 +38,51 @@ class Actor:
     on_behalf_of: User | None = None
 
 
-def _queue(user: User):
-    return and_(InboxTask.assignee_id.is_(None), InboxTask.role.in_(user.roles),
-                or_(InboxTask.unit_code.is_(None), InboxTask.unit_code == user.unit_code))
+@dataclass(frozen=True)
+class _Viewer:
+    """What decides which tasks a person's views show."""
+
+    user_id: int
+    roles: tuple[str, ...]
+    unit_code: str | None
+    delegated: tuple[tuple[int, tuple[str, ...]], ...]  # (delegator, task names) in force today
 
 
-def _delegated(user: User):
-    conditions = []
+def _viewer(user: User) -> _Viewer:
+    delegated = []
     for d in delegations.in_force(user):
-        names = sorted({n for right in d.rights for n in delegations.RIGHT_TASKS.get(right, ())})
+        names = tuple(sorted({n for right in d.rights for n in delegations.RIGHT_TASKS.get(right, ())}))
         if names and d.delegator.active:
-            conditions.append(and_(InboxTask.assignee_id == d.delegator_id, InboxTask.name.in_(names)))
-    return or_(*conditions) if conditions else false()
+            delegated.append((d.delegator_id, names))
+    return _Viewer(user.id, tuple(user.roles), user.unit_code, tuple(sorted(delegated)))
 
 
-def view_condition(user: User, view: str | None):
-    """Which open tasks a view shows: mine, my unit's claimable queue, delegated to me, for information."""
+# Building SQL expressions costs more than running the task list's queries, and people open their
+# list all day with the same roles, unit and delegations: each combination is built once (SQLAlchemy
+# expressions are immutable, so threads share them) and its statements then hit SQLAlchemy's
+# compiled cache without recomputing their cache key.
+@lru_cache(maxsize=1024)
+def _conditions(viewer: _Viewer) -> dict:
+    """Which open tasks each view shows: mine, my unit's claimable queue, delegated to me, for information."""
     info = InboxTask.name.in_(INFO_TASKS)
-    conditions = {
-        "mine": and_(InboxTask.assignee_id == user.id, ~info),
-        "queue": and_(_queue(user), ~info),
-        "delegated": _delegated(user),
-        "info": and_(info, or_(InboxTask.assignee_id == user.id, _queue(user))),
+    queue = and_(InboxTask.assignee_id.is_(None), InboxTask.role.in_(viewer.roles),
+                 or_(InboxTask.unit_code.is_(None), InboxTask.unit_code == viewer.unit_code))
+    delegated = [and_(InboxTask.assignee_id == delegator_id, InboxTask.name.in_(names))
+                 for delegator_id, names in viewer.delegated]
+    return {
+        "mine": and_(InboxTask.assignee_id == viewer.user_id, ~info),
+        "queue": and_(queue, ~info),
+        "delegated": or_(*delegated) if delegated else false(),
+        "info": and_(info, or_(InboxTask.assignee_id == viewer.user_id, queue)),
     }
-    if view in conditions:
-        return conditions[view]
-    return or_(*conditions.values())
+
+
+@lru_cache(maxsize=1024)
+def _tally_statement(viewer: _Viewer):
+    conditions = _conditions(viewer)
+    return (select(*(func.count(case((condition, 1))) for condition in conditions.values()),
+                   func.count(InboxTask.id))
+            .where(InboxTask.status == "open", or_(*conditions.values())))
 
 
 @dataclass
@@ -95,42 +119,88 @@ def filter_from(args: dict, *, strict: bool = True) -> InboxFilter:
 
 
 def inbox_query(user: User, flt: InboxFilter | None = None):
-    """Open tasks ``user`` can complete now, most urgent first, then earliest due."""
+    """Open tasks ``user`` can complete now, most urgent first, then earliest due (a select of tasks)."""
     flt = flt or InboxFilter()
-    query = (db.session.query(InboxTask).join(Document, Document.id == InboxTask.document_id)
-             .filter(InboxTask.status == "open", view_condition(user, flt.view)))
+    return _listing(_viewer(user), flt.view).where(*_narrowing(flt))
+
+
+def _narrowing(flt: InboxFilter) -> list:
+    clauses = []
     if flt.urgency:
-        query = query.filter(InboxTask.urgency_rank == Urgency.RANK.get(flt.urgency, -1))
+        clauses.append(InboxTask.urgency_rank == Urgency.RANK.get(flt.urgency, -1))
     if flt.doc_type:
-        query = query.filter(Document.doc_type == flt.doc_type)
+        clauses.append(Document.doc_type == flt.doc_type)
     if flt.sender:
-        query = query.filter(or_(Document.sender_org_id == flt.sender.strip().upper(),
-                                 Document.search_text.contains(fold(flt.sender), autoescape=True)))
+        clauses.append(or_(Document.sender_org_id == flt.sender.strip().upper(),
+                           Document.search_text.contains(fold(flt.sender), autoescape=True)))
     if flt.q:
-        for word in fold(flt.q).split()[:8]:
-            query = query.filter(Document.search_text.contains(word, autoescape=True))
+        clauses += [Document.search_text.contains(word, autoescape=True) for word in fold(flt.q).split()[:8]]
     if flt.received_from:
-        query = query.filter(Document.received_at >= datetime.combine(flt.received_from, time(0), clock.VN_TZ))
+        clauses.append(Document.received_at >= datetime.combine(flt.received_from, time(0), clock.VN_TZ))
     if flt.received_to:
-        query = query.filter(Document.received_at <= datetime.combine(flt.received_to, time(23, 59, 59), clock.VN_TZ))
+        clauses.append(Document.received_at <= datetime.combine(flt.received_to, time(23, 59, 59), clock.VN_TZ))
     if flt.due_before:
-        query = query.filter(InboxTask.due_at <= datetime.combine(flt.due_before, time(23, 59, 59), clock.VN_TZ))
-    return query.order_by(InboxTask.urgency_rank.desc(), case((InboxTask.due_at.is_(None), 1), else_=0),
-                          InboxTask.due_at, InboxTask.created_at)
+        clauses.append(InboxTask.due_at <= datetime.combine(flt.due_before, time(23, 59, 59), clock.VN_TZ))
+    return clauses
 
 
-def inbox_page(user: User, flt: InboxFilter) -> tuple[list[InboxTask], int]:
-    query = inbox_query(user, flt)
-    total = query.order_by(None).with_entities(func.count(InboxTask.id)).scalar()
+@lru_cache(maxsize=1024)
+def _listing(viewer: _Viewer, view: str | None):
+    conditions = _conditions(viewer)
+    return (select(InboxTask).join(Document, Document.id == InboxTask.document_id)
+            .where(InboxTask.status == "open", conditions[view] if view in conditions else or_(*conditions.values()))
+            .order_by(InboxTask.urgency_rank.desc(), case((InboxTask.due_at.is_(None), 1), else_=0),
+                      InboxTask.due_at, InboxTask.created_at))
+
+
+def _paged(listing):
+    # The page shows each task's document and holder: load them with the tasks, not one by one.
+    return (listing.options(
+        contains_eager(InboxTask.document).load_only(*TASK_DOCUMENT_FIELDS).lazyload(Document.attachments),
+        joinedload(InboxTask.assignee).lazyload(User.role_rows))
+        .limit(bindparam("page_size")).offset(bindparam("page_start")))
+
+
+@lru_cache(maxsize=1024)
+def _plain_page(viewer: _Viewer, view: str | None):
+    return _paged(_listing(viewer, view))
+
+
+@dataclass
+class Inbox:
+    """One page of a task list, how many tasks match, and the open tasks of each view (the tabs)."""
+
+    items: list[InboxTask]
+    total: int
+    counts: dict[str, int]
+
+
+def inbox(user: User, flt: InboxFilter) -> Inbox:
+    """The task list as a person sees it: one query for the page, one for the tabs (whose figures
+    are also the total when nothing but the view is chosen), one more for the total of a filter."""
+    viewer = _viewer(user)
+    row = db.session.execute(_tally_statement(viewer)).one()
+    counts, everything = dict(zip(VIEWS, row[:-1])), row[-1]
+    if _narrowed(flt):
+        query = inbox_query(user, flt)
+        total = db.session.scalar(query.with_only_columns(func.count(InboxTask.id)).order_by(None))
+        page = _paged(query)
+    else:
+        total = counts[flt.view] if flt.view in counts else everything
+        page = _plain_page(viewer, flt.view)
     per_page = max(1, min(flt.per_page, 200))
-    items = query.offset((max(flt.page, 1) - 1) * per_page).limit(per_page).all()
-    return items, total
+    items = db.session.scalars(page, {"page_size": per_page, "page_start": (max(flt.page, 1) - 1) * per_page})
+    return Inbox(items.all(), total, counts)
+
+
+def _narrowed(flt: InboxFilter) -> bool:
+    return any((flt.urgency, flt.doc_type, flt.sender, flt.q, flt.received_from, flt.received_to,
+                flt.due_before))
 
 
 def counts(user: User) -> dict[str, int]:
     """Open tasks per view, for the tabs."""
-    return {view: db.session.query(func.count(InboxTask.id))
-            .filter(InboxTask.status == "open", view_condition(user, view)).scalar() for view in VIEWS}
+    return dict(zip(VIEWS, db.session.execute(_tally_statement(_viewer(user))).one()))
 
 
 def may_do(user: User, task: InboxTask) -> bool:
@@ -201,7 +271,8 @@ def complete(task_id: str, user: User, form: dict) -> Document:
     form = dict(form or {})
     late = parse_done_at(form.pop("done_at", None), task)
     done_at, outage = late or (None, None)
-    document = task.document
+    # Its attachments are read only by the few steps that need them (they load them then).
+    document = db.session.get(Document, task.document_id, options=[lazyload(Document.attachments)])
     ctx = runtime.RunContext(actor=actor.user, on_behalf_of=actor.on_behalf_of, at=done_at,
                              entered_late=late is not None, document=document, task=task,
                              late_entry={"outage_id": outage.id, "reason": outage.reason} if outage else None)
@@ -228,6 +299,7 @@ def task_instance(task: InboxTask):
 
 def open_tasks(document: Document) -> list[InboxTask]:
     return (db.session.query(InboxTask).filter_by(document_id=document.id, status="open")
+            .options(joinedload(InboxTask.assignee).lazyload(User.role_rows))
             .order_by(InboxTask.created_at).all())
 
 

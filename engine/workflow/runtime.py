@@ -39,9 +39,10 @@ from engine.models import (
     WorkflowInstance,
 )
 from engine.notifications import events
+from engine.people.named import user_named
 from engine.workflow import operators
 from engine.workflow.scripting import DiagramCodeError, RestrictedEnvironment
-from engine.workflow.serialization import SERIALIZER
+from engine.workflow.serialization import SERIALIZER, STATE
 from engine.workflow.specs import latest, parsed
 
 
@@ -152,11 +153,15 @@ def start(process_id: str, document: Document, data: dict, ctx: RunContext) -> W
 def load(instance: WorkflowInstance, ctx: RunContext) -> Loaded:
     """Rebuild the SpiffWorkflow object of a stored instance."""
     p = parsed(instance.process_version)
-    dct = json.loads(instance.state, cls=SERIALIZER.json_decoder_cls)
-    dct.update(json.loads(p.spec_json, cls=SERIALIZER.json_decoder_cls))  # a fresh copy: from_dict mutates
-    dct[SERIALIZER.VERSION_KEY] = instance.serializer_version
-    SERIALIZER.migrate(dct)
-    wf = SERIALIZER.from_dict(dct)
+    dct = json.loads(instance.state)
+    dct.pop(STATE.VERSION_KEY, None)
+    if instance.serializer_version == STATE.VERSION:
+        wf = STATE.from_dict(dct, spec=p.spec, subprocess_specs=p.subprocess_specs)
+    else:  # saved by an older SpiffWorkflow: its migrations work on the whole workflow, spec included
+        dct.update(p.spec_dict())
+        dct[SERIALIZER.VERSION_KEY] = instance.serializer_version
+        SERIALIZER.migrate(dct)
+        wf = SERIALIZER.from_dict(dct)
     ctx.document = ctx.document or instance.document
     ctx.instance = instance
     wf.script_engine = QOfficeScriptEngine(ctx)
@@ -199,15 +204,11 @@ def cancel(instance: WorkflowInstance, ctx: RunContext) -> None:
 def save(loaded: Loaded, status: str | None = None) -> None:
     """Write the state back; the version column makes a stale save fail (StaleDataError)."""
     wf, instance = loaded.workflow, loaded.instance
-    full = json.loads(SERIALIZER.serialize_json(wf))
-    instance.serializer_version = full.pop(SERIALIZER.VERSION_KEY)
-    full.pop("spec", None)
-    full.pop("subprocess_specs", None)
-    instance.state = json.dumps(full, separators=(",", ":"))
+    instance.state = STATE.serialize_json(wf)  # without the spec: that is the process version's
+    instance.serializer_version = STATE.VERSION
     instance.next_timer_due_at = next_timer_due(wf)
     instance.status = status or ("completed" if wf.is_completed() else "running")
     instance.updated_at = clock.now()
-    db.session.flush()
 
 
 def _timer_definitions(task) -> list[TimerEventDefinition]:
@@ -293,8 +294,7 @@ def _resolve_user(value) -> User | None:
     """The active user named ``user:<username>``; a handed-over account resolves to its successor."""
     if not value:
         return None
-    username = str(value).removeprefix("user:")
-    user = db.session.query(User).filter_by(username=username).one_or_none()
+    user = user_named(value)
     for _ in range(10):  # successor chains are short; the bound only guards against a cycle
         if user is None or user.active:
             return user
@@ -331,8 +331,24 @@ def sync_inbox(loaded: Loaded) -> list[InboxTask]:
     instance, wf = loaded.instance, loaded.workflow
     document = loaded.ctx.document or instance.document
     ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
+    with db.session.no_autoflush:
+        created = _sync_rows(loaded, document, ready)
+    events.tasks_ready(loaded.ctx, created)  # R-NOTIFY-1: whoever the new work is for is told
+    return created
+
+
+def _open_rows(instance: WorkflowInstance) -> dict[str, InboxTask]:
+    """The open inbox rows of ``instance`` as this transaction sees them: what the database holds,
+    with the changes not flushed yet applied (rows of this engine run are flushed once, later)."""
+    stored = db.session.query(InboxTask).filter_by(instance_id=instance.id, status="open").all()
+    pending = [r for r in db.session.new if isinstance(r, InboxTask) and r.instance_id == instance.id]
+    return {r.id: r for r in (*stored, *pending) if r.status == "open"}
+
+
+def _sync_rows(loaded: Loaded, document: Document, ready: dict) -> list[InboxTask]:
+    instance = loaded.instance
     lane_roles = parsed(instance.process_version).lane_roles
-    rows = {r.id: r for r in db.session.query(InboxTask).filter_by(instance_id=instance.id, status="open")}
+    rows = _open_rows(instance)
     # The effective time: work entered late after an outage starts the next task when it was really done.
     now = loaded.ctx.when
     for row_id, row in rows.items():
@@ -345,10 +361,9 @@ def sync_inbox(loaded: Loaded) -> list[InboxTask]:
         row = InboxTask(id=task_id, instance_id=instance.id, document_id=document.id,
                         urgency_rank=document.urgency_rank, status="open", created_at=now,
                         **_row_fields(loaded, task, lane_roles))
+        row.document = document
         db.session.add(row)
         created.append(row)
-    db.session.flush()
-    events.tasks_ready(loaded.ctx, created)  # R-NOTIFY-1: whoever the new work is for is told
     return created
 
 

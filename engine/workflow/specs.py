@@ -7,7 +7,6 @@ change under it); deploying the caller again picks up a newer one.
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,8 +30,13 @@ SHIPPED_NOTE = "bpmn/"  # the note of a version deployed from the diagrams shipp
 class ParsedVersion:
     spec: object
     subprocess_specs: dict
-    spec_json: str  # serialized spec parts, merged back into every stored instance on load
     lane_roles: dict  # lane name -> lane code of Role.LANES (a lane's "role" property, else its name)
+
+    def spec_dict(self) -> dict:
+        """The spec parts of a serialized workflow (what SpiffWorkflow's migrations of states saved
+        by an older version expect next to the state)."""
+        full = SERIALIZER.to_dict(BpmnWorkflow(self.spec, self.subprocess_specs))
+        return {"spec": full["spec"], "subprocess_specs": full["subprocess_specs"]}
 
 
 _cache: dict[tuple[int, str], ParsedVersion] = {}
@@ -119,10 +123,7 @@ def parsed(version: ProcessVersion) -> ParsedVersion:
         if hit is None:
             called = dependencies(version.bpmn_xml, before_id=version.id)
             spec, subs = parse(version.bpmn_xml, version.process_id, called)
-            full = json.loads(SERIALIZER.serialize_json(BpmnWorkflow(spec, subs)))
-            spec_json = json.dumps({"spec": full["spec"], "subprocess_specs": full["subprocess_specs"]})
-            hit = _cache[key] = ParsedVersion(spec, subs, spec_json,
-                                              lane_roles(version.bpmn_xml, *called.values()))
+            hit = _cache[key] = ParsedVersion(spec, subs, lane_roles(version.bpmn_xml, *called.values()))
     return hit
 
 

@@ -17,6 +17,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Protocol, Sequence, runtime_checkable
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko.sign.signers import Signer, SimpleSigner
 
 __all__ = [
@@ -95,13 +98,31 @@ class Pkcs12KeyStore:
             raise KeyNotFound(f"no key {key_id!r}") from None
         try:
             # load_pkcs12_data raises ValueError on a bad password (load_pkcs12 returns None!)
-            signer = SimpleSigner.load_pkcs12_data(data, other_certs=(),
-                                                   passphrase=(pin or "").encode("utf-8"))
+            loaded = SimpleSigner.load_pkcs12_data(data, other_certs=(), passphrase=(pin or "").encode("utf-8"))
         except ValueError as e:
             raise BadPin(f"could not unlock key {key_id!r}") from e
-        if signer is None or signer.signing_cert is None:  # defensive
+        if loaded is None or loaded.signing_cert is None:  # defensive
             raise BadPin(f"could not unlock key {key_id!r}")
-        return signer
+        return _UnlockedSigner(signing_key=loaded.signing_key, signing_cert=loaded.signing_cert,
+                               cert_registry=loaded.cert_registry, signature_mechanism=loaded.signature_mechanism)
+
+
+class _UnlockedSigner(SimpleSigner):
+    """A PKCS#12 signer that parses its private key once. pyHanko's SimpleSigner parses it again for
+    every RSA operation (two per signature: the size estimate and the signature), and OpenSSL 3
+    checks an RSA key at every parse — tens of milliseconds each time."""
+
+    _key = None
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)["algorithm"].native
+        if mechanism not in ("sha256_rsa", "sha384_rsa", "sha512_rsa"):  # PSS, ECDSA …: pyHanko's own way
+            return super().sign_raw(data, digest_algorithm)
+        if self._key is None:
+            # The PKCS#12 load that opened this signer has just checked this very key.
+            self._key = serialization.load_der_private_key(self.signing_key.dump(), password=None,
+                                                           unsafe_skip_rsa_key_validation=True)
+        return self._key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
 
 
 class Pkcs11KeyStore:

@@ -84,13 +84,19 @@ def _find_font(face: str) -> str:
         f"no Times-like font with Vietnamese for face {face!r}; install the Debian package fonts-liberation2")
 
 
+# What stamps write: Latin (Vietnamese included), combining marks, punctuation, currency (₫), №.
+STAMP_REPERTOIRE = [*range(0x20, 0x250), *range(0x300, 0x370), *range(0x1E00, 0x1F00), *range(0x2000, 0x2070),
+                    *range(0x20A0, 0x20D0), *range(0x2100, 0x2150)]
+
+
 def stamp_font(face: str = "regular", *, cache_dir: str | os.PathLike | None = None,
                font_path: str | None = None) -> str:
     """Path of a upem-1000 TrueType font for pyHanko stamps.
 
     ``font_path`` (or the first installed of Liberation Serif / FreeSerif / Noto Serif for ``face``
-    in regular|italic|bold) is returned as-is when its unitsPerEm is 1000, else a copy rescaled to
-    1000 is written once into ``cache_dir`` (default: ``$TMPDIR/qoffice-fonts``) and reused.
+    in regular|italic|bold) is copied once into ``cache_dir`` (default: ``$TMPDIR/qoffice-fonts``),
+    rescaled to unitsPerEm 1000 and cut down to ``STAMP_REPERTOIRE`` (every signature parses and
+    subsets the font: a quarter of the glyphs is a quarter of that work), and reused.
     """
     src = font_path or _find_font(face)
     cache = str(Path(cache_dir) if cache_dir else Path(tempfile.gettempdir()) / "qoffice-fonts")
@@ -103,16 +109,19 @@ def stamp_font(face: str = "regular", *, cache_dir: str | os.PathLike | None = N
 
         st = os.stat(src)
         tag = hashlib.sha1(f"{src}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:12]
-        dst = os.path.join(cache, f"{Path(src).stem}-upem1000-{tag}.ttf")
+        dst = os.path.join(cache, f"{Path(src).stem}-stamp-upem1000-{tag}.ttf")
         if not os.path.isfile(dst):
-            f = TTFont(src)
-            if f["head"].unitsPerEm == 1000:
-                f.close()
-                _font_memo[key] = src
-                return src
+            from fontTools import subset
             from fontTools.ttLib.scaleUpem import scale_upem
 
-            scale_upem(f, 1000)
+            f = TTFont(src)
+            if f["head"].unitsPerEm != 1000:
+                scale_upem(f, 1000)
+            options = subset.Options(layout_features=["*"], name_IDs=["*"], name_languages=["*"],
+                                     notdef_outline=True, glyph_names=True)
+            subsetter = subset.Subsetter(options=options)
+            subsetter.populate(unicodes=STAMP_REPERTOIRE)
+            subsetter.subset(f)
             os.makedirs(cache, exist_ok=True)
             tmp = f"{dst}.{os.getpid()}.{threading.get_ident()}.tmp"
             f.save(tmp)
@@ -122,12 +131,25 @@ def stamp_font(face: str = "regular", *, cache_dir: str | os.PathLike | None = N
         return dst
 
 
+class _StampFontFactory(GlyphAccumulatorFactory):
+    """pyHanko's font engine minus the font's layout tables (GSUB, GPOS, GDEF), which it drops from
+    every embedded subset anyway and uses for nothing else (HarfBuzz shapes from its own copy of the
+    font): fontTools still decompiles them before subsetting, which was most of a signature's time."""
+
+    def create_font_engine(self, writer, obj_stream=None):
+        engine = super().create_font_engine(writer, obj_stream)
+        for tag in ("GSUB", "GPOS", "GDEF"):
+            if tag in engine.tt:
+                del engine.tt[tag]
+        return engine
+
+
 def _text_style(font_file: str, size: float, *, leading: float | None = None, color=(0, 0, 0),
                 layout_rule: layout.SimpleBoxLayoutRule | None = None) -> TextBoxStyle:
     # GlyphAccumulatorFactory.font_size must equal TextBoxStyle.font_size (pyHanko #733).
     # pyHanko's layout code uses Fraction(): sizes, leading and margins must be ints, not floats.
     size = int(round(size))
-    return TextBoxStyle(font=GlyphAccumulatorFactory(font_file, font_size=size), font_size=size,
+    return TextBoxStyle(font=_StampFontFactory(font_file, font_size=size), font_size=size,
                         leading=int(round(leading if leading is not None else size * 1.25)),
                         text_color=color, box_layout_rule=layout_rule)
 

@@ -6,6 +6,7 @@ from functools import wraps
 
 from flask import Blueprint, current_app, g, jsonify, request
 
+from engine import history
 from engine.errors import N_, AuthFailed, InvalidInput
 from engine.incoming.uploads import Upload
 from engine.people import accounts, sessions
@@ -64,7 +65,7 @@ def uploads(field: str = "files") -> list[Upload]:
 
 
 def doc_response(doc, status=200):
-    return jsonify(document_json(doc, tasks.open_tasks(doc), lines.lines_of(doc))), status
+    return jsonify(document_json(doc, tasks.open_tasks(doc), lines.lines_of(doc), history.of(doc))), status
 
 
 def idempotency_key() -> str | None:

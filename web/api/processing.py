@@ -14,9 +14,9 @@ from web.api.serializers import delegation_json, task_json
 @token_required
 def list_tasks():
     flt = tasks.filter_from(request.args.to_dict())
-    items, total = tasks.inbox_page(g.user, flt)
-    return jsonify({"items": [task_json(t) for t in items], "total": total, "page": flt.page,
-                    "counts": tasks.counts(g.user)})
+    found = tasks.inbox(g.user, flt)
+    return jsonify({"items": [task_json(t) for t in found.items], "total": found.total, "page": flt.page,
+                    "counts": found.counts})
 
 
 @api.get("/tasks/counts")

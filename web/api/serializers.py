@@ -96,7 +96,8 @@ def outgoing_fields(doc: Document) -> dict:
     }
 
 
-def document_json(doc: Document, open_tasks: list[InboxTask], lines: list | None = None) -> dict:
+def document_json(doc: Document, open_tasks: list[InboxTask], lines: list | None = None,
+                  history: list | None = None) -> dict:
     return {
         "id": doc.id,
         "direction": doc.direction,
@@ -133,7 +134,7 @@ def document_json(doc: Document, open_tasks: list[InboxTask], lines: list | None
                         for i, a in enumerate(doc.attachments)],
         "signatures": signatures_json(doc),
         **outgoing_fields(doc),
-        "history": [history_json(e) for e in doc.history],
+        "history": [history_json(e) for e in history or ()],
         "open_tasks": [task_json(t) for t in open_tasks],
     }
 

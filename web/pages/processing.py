@@ -32,10 +32,10 @@ bp = Blueprint("processing", __name__)
 def inbox():
     args = request.args
     flt = tasks.filter_from(args.to_dict(), strict=False)  # a page just ignores a bad filter value
-    items, total = tasks.inbox_page(current_user, flt)
-    pages = max((total + flt.per_page - 1) // flt.per_page, 1)
-    return render_template("processing/inbox.html", items=items, total=total, flt=flt, pages=pages,
-                           counts=tasks.counts(current_user), doc_types=DOC_TYPES, urgencies=Urgency.LABELS,
+    found = tasks.inbox(current_user, flt)
+    pages = max((found.total + flt.per_page - 1) // flt.per_page, 1)
+    return render_template("processing/inbox.html", items=found.items, total=found.total, flt=flt, pages=pages,
+                           counts=found.counts, doc_types=DOC_TYPES, urgencies=Urgency.LABELS,
                            args={k: v for k, v in args.items() if k != "page"})
 
 
