@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import re
+import subprocess
 import zipfile
 
 from lxml import etree
@@ -89,3 +90,15 @@ def test_pages_search_registers_statistics_slip(app, api, client):
     pdf = client.get(f"/documents/{doc}/slip?format=pdf")
     assert "PHIẾU GIẢI QUYẾT VĂN BẢN ĐẾN" in pdf_text_raw(pdf.data)
     assert "@media print" in client.get("/static/app.css").get_data(as_text=True)
+
+
+def test_slip_of_a_document_not_routed_yet_prints_in_the_form_font(api, client):
+    doc = registered(api, subject="V/v hồ sơ chưa phân công")
+    login(client, "vanthu")
+    pdf = client.get(f"/documents/{doc}/slip?format=pdf")
+    assert pdf.status_code == 200 and "V/v hồ sơ chưa phân công" in pdf_text_raw(pdf.data)
+    api_pdf = api.get("vanthu", f"/documents/{doc}/slip")
+    assert api_pdf.status_code == 200 and api_pdf.mimetype == "application/pdf"
+    # The stylesheet reaches weasyprint unescaped: the register's serif font, not a fallback.
+    fonts = subprocess.run(["pdffonts", "-"], input=pdf.data, capture_output=True, check=True).stdout.decode()
+    assert "Liberation-Serif" in fonts and "DejaVu" not in fonts

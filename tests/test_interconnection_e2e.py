@@ -170,6 +170,8 @@ def test_recall_accepted_and_rejected(exchange):
     b.api.accept(kept["id"])  # registered at B; the other one still waits for the clerk
     internal = next(r for r in a.api.get("vanthu", f"/documents/{gone_id}").json["receivers"] if r["kind"] == "unit")
 
+    # Statuses carry whole seconds: people act seconds apart, this test within one unless the clock moves.
+    clock.advance(timedelta(minutes=1))
     assert a.api.post("vanthu", f"/documents/{gone_id}/recall", {}).status_code == 422
     assert a.api.post("cv.ldvl", f"/documents/{gone_id}/recall", {"reason": "x"}).status_code in (403, 404)
     recalled = a.api.post("vanthu", f"/documents/{gone_id}/recall", {"reason": "Sai số liệu phụ lục"})
@@ -182,6 +184,7 @@ def test_recall_accepted_and_rejected(exchange):
 
     assert a.deliver()["sent"] == 2
     assert b.poll()["taken"] == 2
+    clock.advance(timedelta(minutes=1))
     task = b.api.task("vanthu", gone["id"], "decide_recall")
     assert task is not None and task["role"] == "clerk"
     login(b.api.client, "vanthu")

@@ -163,6 +163,9 @@ def test_versions_deploy_rollback_and_compare(api):
     assert changed["route"]["fields"] == [{"field": "name", "old": "Phân công xử lý văn bản đến",
                                            "new": "Phân công xử lý (2 ngày)"}]
 
+    for beyond in (-(2**101), 2**63, 0):  # a version no database holds is simply not there
+        assert api.post("quytrinh", "/processes/receive/rollback", {"version": beyond}).status_code == 404
+    assert api.get("giamdoc", f"/processes/receive/compare?from=1&to={2**70}").status_code == 404
     back = api.post("quytrinh", "/processes/receive/rollback", {"version": 1, "note": "Quay về quy định cũ"})
     assert back.status_code == 201 and back.json["version"] == 3
     assert back.json["note"] == "Quay lại phiên bản 1: Quay về quy định cũ"

@@ -15,6 +15,10 @@ from engine.validation import MAX_ID, SURROGATE
 class BoundedIntConverter(IntegerConverter):
     """``<int:...>`` that only matches ids the database can hold (a larger one is a 404)."""
 
+    # Digits bounded in the pattern itself: a value refused only by ``max`` lets werkzeug answer 405
+    # (with the methods of a sibling rule) instead of 404 when one path has rules for several methods.
+    regex = r"\d{1,18}"  # below 2**63 - 1
+
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)

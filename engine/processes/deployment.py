@@ -13,6 +13,7 @@ from engine.models import ProcessVersion, Role, User, WorkflowInstance
 from engine.processes import diagram
 from engine.processes.validation import validate
 from engine.tx import transaction
+from engine.validation import parse_id
 from engine.workflow import specs
 
 MAX_NOTE = 1000
@@ -69,8 +70,12 @@ def version(user: User, process_id: str, number: int | None = None) -> ProcessVe
     """One version of a process (the newest when ``number`` is None)."""
     require_viewer(user)
     query = db.session.query(ProcessVersion).filter_by(process_id=process_id)
-    row = (query.filter_by(version=number).one_or_none() if number is not None
-           else query.order_by(ProcessVersion.version.desc()).first())
+    if number is None:
+        row = query.order_by(ProcessVersion.version.desc()).first()
+    elif parse_id(number) is None:  # beyond what the database can even compare
+        row = None
+    else:
+        row = query.filter_by(version=number).one_or_none()
     if row is None:
         raise NotFound(N_("Không có phiên bản này của quy trình %(name)s."), params={"name": process_id})
     return row

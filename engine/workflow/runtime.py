@@ -361,7 +361,9 @@ def _sync_rows(loaded: Loaded, document: Document, ready: dict) -> list[InboxTas
         row = InboxTask(id=task_id, instance_id=instance.id, document_id=document.id,
                         urgency_rank=document.urgency_rank, status="open", created_at=now,
                         **_row_fields(loaded, task, lane_roles))
+        # Relationships set by hand: a pending row does not load them from its keys before the flush.
         row.document = document
+        row.assignee = db.session.get(User, row.assignee_id) if row.assignee_id else None
         db.session.add(row)
         created.append(row)
     return created
