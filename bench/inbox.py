@@ -54,7 +54,8 @@ def populate(db, rng, documents: int = DOCUMENTS):
     for doc in docs:
         for name in ("verify", "route"):
             tasks.append(dict(id=f"{doc['id']}-{name}", instance_id=1, document_id=doc["id"], name=name, title=name,
-                              role="clerk", status="completed", urgency_rank=0, created_at=doc["received_at"]))
+                              role="clerk", unit_code=None, assignee_id=None, due_at=None, status="completed",
+                              urgency_rank=0, created_at=doc["received_at"]))  # same keys in every row of a batch
         if doc["id"] % 10 == 0:
             name, role, unit, assignee = rng.choice(open_roles)
             tasks.append(dict(id=f"{doc['id']}-open", instance_id=1, document_id=doc["id"], name=name, title=name,
