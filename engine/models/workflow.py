@@ -69,6 +69,10 @@ class InboxTask(db.Model):
     __table_args__ = (
         Index("ix_inbox_open_assignee", "status", "assignee_id", "urgency_rank", "due_at"),
         Index("ix_inbox_open_role", "status", "role", "unit_code"),
+        # Everything the task list filters, counts and orders open tasks by, and the id: its tabs and the
+        # ids of a page are read from this index alone, without touching a row (tasks.inbox).
+        Index("ix_inbox_open_list", "status", "assignee_id", "role", "unit_code", "name", "urgency_rank", "due_at",
+              "created_at", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # SpiffWorkflow task UUID
