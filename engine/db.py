@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, event, select
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
@@ -27,6 +27,15 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 _CACHE_KEY = "qoffice.transaction_cache"
+
+
+def lock_rows(model, ids) -> None:
+    """Lock rows of ``model`` until the transaction ends, always in id order (PostgreSQL's FOR UPDATE;
+    SQLite writes one transaction at a time anyway). Transactions that lock what they are about to
+    change this way wait for each other instead of deadlocking."""
+    ids = sorted(set(ids))
+    if ids:
+        db.session.execute(select(model.id).where(model.id.in_(ids)).order_by(model.id).with_for_update())
 
 
 def transaction_cache(name: str, changed_by: type) -> dict:

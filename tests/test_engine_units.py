@@ -139,3 +139,25 @@ def test_unknown_operator_in_a_diagram_is_refused_and_rolls_back(app, api):
     db.session.expire_all()
     assert db.session.get(Document, doc["id"]).status == "arrived"
     assert api.task("vanthu", doc["id"], "verify") is not None
+
+
+def test_a_deadlock_is_answered_as_a_conflict_to_try_again(app):
+    from sqlalchemy.exc import OperationalError
+
+    from engine.errors import Conflict
+    from engine.tx import transaction
+
+    class Deadlock(Exception):
+        pgcode = "40P01"
+
+    class DiskFull(Exception):
+        pgcode = "53100"
+
+    with app.app_context():
+        with pytest.raises(Conflict) as caught:
+            with transaction():
+                raise OperationalError("UPDATE processing_lines …", {}, Deadlock("deadlock detected"))
+        assert caught.value.status == 409 and "thử lại" in caught.value.text()
+        with pytest.raises(OperationalError):  # any other database failure stays an error
+            with transaction():
+                raise OperationalError("INSERT …", {}, DiskFull("could not extend file"))

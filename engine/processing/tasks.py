@@ -9,7 +9,7 @@ from sqlalchemy import and_, bindparam, case, false, func, or_, select, update
 from sqlalchemy.orm import joinedload, lazyload
 
 from engine import clock
-from engine.db import db
+from engine.db import db, lock_rows
 from engine.doctypes import DOC_TYPES
 from engine.errors import N_, Forbidden, InvalidInput, NotFound, TaskClosed
 from engine.models import Document, InboxTask, Outage, Role, User, WorkflowInstance
@@ -292,6 +292,7 @@ def complete(task_id: str, user: User, form: dict) -> Document:
     form_handler = handler(task.form_name)
     data = form_handler(ctx, document, form) if form_handler else {}
     with transaction():
+        lock_rows(Document, [task.document_id])  # one document's steps one after another: no deadlock
         closed = db.session.execute(
             update(InboxTask).where(InboxTask.id == task.id, InboxTask.status == "open")
             .values(status="completed", closed_at=done_at or clock.now(), closed_by_id=actor.user.id,

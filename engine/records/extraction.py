@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from engine import clock
-from engine.db import db
-from engine.models import Attachment, AttachmentText
+from engine.db import db, lock_rows
+from engine.models import Attachment, AttachmentText, Document
 from engine.records.indexing import refresh
 from engine.storage import store
 from engine.tx import transaction
@@ -52,6 +52,7 @@ def extract_one(sha256: str) -> AttachmentText:
             db.session.flush()
             document_ids = db.session.execute(select(Attachment.document_id)
                                               .where(Attachment.sha256 == sha256)).scalars().all()
+            lock_rows(Document, document_ids)  # as a task completion does before it reindexes
             refresh(db.session.connection(), document_ids)
     except IntegrityError:  # another worker stored it first
         row = db.session.get(AttachmentText, sha256)
