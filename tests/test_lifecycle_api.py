@@ -14,7 +14,8 @@ def registered(api, **meta):
     from tests.conftest import incoming_meta
 
     doc = api.receive(meta=incoming_meta(**meta)).json
-    assert api.accept(doc["id"]).status_code == 200
+    accepted = api.accept(doc["id"])
+    assert accepted.status_code == 200, accepted.json
     return doc["id"]
 
 
