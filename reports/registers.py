@@ -12,9 +12,8 @@ from openpyxl.utils import get_column_letter
 
 from engine.records.registers import Register, check_printable
 from integrations.pdf import paged
-from reports.templating import TEMPLATES, format_value, render
+from reports.templating import format_value, render
 
-CSS = (TEMPLATES / "base.css").read_text(encoding="utf-8")
 MEDIA_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -41,10 +40,10 @@ def to_pdf(register: Register, *, chunk_rows: int = paged.DEFAULT_CHUNK_ROWS) ->
     total_width = sum(c.width for c in register.columns)
 
     def chunk(start: int, end: int) -> str:
-        return render("register_rows.html", css=CSS, register=register, rows=register.rows[start:end],
+        return render("register_rows.html", register=register, rows=register.rows[start:end],
                       start=start, total_width=total_width)
 
-    parts = [paged.render_html(render("register_cover.html", css=CSS, register=register))]
+    parts = [paged.render_html(render("register_cover.html", register=register))]
     parts += paged.render_rows(chunk, len(register.rows), chunk_rows=chunk_rows)
     return paged.join(parts, number_pages_html=page_numbers_html)
 

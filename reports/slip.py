@@ -7,14 +7,13 @@ from engine.models import Document, LineKind, LineStatus
 from engine.models.documents import Status
 from engine.processing.lines import ACTION_LABELS
 from integrations.pdf import paged
-from reports.registers import CSS
 from reports.templating import render
 
 
 def to_html(document: Document, lines: list) -> str:
     top = [line for line in lines if line.parent_id is None]
     routed = next((e for e in document.history if e.action == "routed"), None)
-    return render("slip.html", css=CSS, doc=document, top=top, children=[line for line in lines if line.parent_id],
+    return render("slip.html", doc=document, top=top, children=[line for line in lines if line.parent_id],
                   routed=routed, kind_labels=LineKind.LABELS, status_labels=LineStatus.LABELS,
                   result_labels=ACTION_LABELS, doc_status=Status.LABELS, action_label=action_label)
 

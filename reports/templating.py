@@ -5,6 +5,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from engine import clock, settings
 from engine.db import db
@@ -31,9 +32,11 @@ def unit_name(code: str | None) -> str:
     return unit.name if unit else (code or "")
 
 
+# Every printed form shares one stylesheet: ours, so trusted markup (escaped, its quotes broke the fonts).
+STYLESHEET = Markup((TEMPLATES / "base.css").read_text(encoding="utf-8"))
 ENV.filters["v"] = format_value
 ENV.filters["unit_name"] = unit_name
-ENV.globals.update(org=lambda name: settings.get("ORG_" + name) or "", now=clock.now)
+ENV.globals.update(org=lambda name: settings.get("ORG_" + name) or "", now=clock.now, css=STYLESHEET)
 
 
 def render(template: str, **context) -> str:

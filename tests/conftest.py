@@ -121,11 +121,16 @@ def make_pdf(text: str | None = None) -> bytes:
 _NUMBERS = itertools.count(100 + uuid.uuid4().int % 5000)
 
 
+def next_number() -> str:
+    """A document number not used before in this test run."""
+    return str(next(_NUMBERS))
+
+
 def incoming_meta(**overrides) -> dict:
     meta = {
         "sender_org_id": "000.00.00.H47",
         "sender_org_name": "Ủy ban nhân dân tỉnh Quảng Nam",
-        "number": str(next(_NUMBERS)),
+        "number": next_number(),
         "notation": "UBND-KGVX",
         "issued_on": clock.today().isoformat(),
         "doc_type": "CV",

@@ -14,7 +14,7 @@ from engine import clock
 from engine.db import db
 from engine.models import Document, OutboxMessage, ReceivedPackage
 from integrations import edxml
-from tests.conftest import incoming_meta, make_pdf
+from tests.conftest import make_pdf, next_number
 
 US = "000.00.15.H47"
 UBND = "000.00.00.H47"
@@ -22,7 +22,7 @@ UBND = "000.00.00.H47"
 
 def package(*, sender=UBND, to=US, files=None, business=edxml.NEW, document_id=None, **overrides) -> bytes:
     """A document package from another agency (a PDF unless ``files`` says otherwise)."""
-    number = incoming_meta()["number"]  # distinct in the whole run: same number and date = the same document
+    number = next_number()  # same sender, number and date would be the same document
     today = clock.today()
     document_id = document_id or edxml.document_id(sender, today, number, "UBND-KGVX")
     values = dict(
