@@ -9,6 +9,9 @@ from engine.text import nfc, one_line, visible
 
 ORG_ID = re.compile(r"^[0-9A-Z][0-9A-Z.]{0,34}$")
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A moment as forms and clients write it; not the basic (20261128T0800) or week (2026-W48-6) forms
+# Python's fromisoformat also takes, which nobody means.
+ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$")
 SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_ID = 2**63 - 1  # the largest id both SQLite and PostgreSQL can store
 MAX_PAGE = 100_000

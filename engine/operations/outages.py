@@ -9,7 +9,7 @@ from engine.db import db
 from engine.errors import N_, Forbidden, InvalidInput
 from engine.models import Outage, Role, User
 from engine.tx import transaction
-from engine.validation import Fields
+from engine.validation import ISO_MOMENT, Fields
 
 MAX_LENGTH = timedelta(days=31)
 
@@ -17,7 +17,7 @@ MAX_LENGTH = timedelta(days=31)
 def parse_moment(value, field: str) -> datetime:
     """An ISO 8601 date and time, Vietnam time when no offset is given; InvalidInput otherwise."""
     try:
-        moment = datetime.fromisoformat(str(value)) if isinstance(value, str) else None
+        moment = datetime.fromisoformat(value) if isinstance(value, str) and ISO_MOMENT.match(value) else None
         if moment is not None:
             moment = (moment if moment.tzinfo else moment.replace(tzinfo=clock.VN_TZ)).astimezone(clock.VN_TZ)
     except (ValueError, OverflowError):  # OverflowError: an offset that moves it before year 1 or past 9999

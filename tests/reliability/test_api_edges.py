@@ -1,6 +1,8 @@
 """Requests schemathesis found answered with a server error, each kept here as a plain regression test."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from engine import clock
@@ -30,3 +32,14 @@ def test_an_outage_before_last_year_is_refused(api):
     kept = api.post("quantri", "/outages", {"reason": "Mất điện", "starts_at": f"{last_year}-12-31T08:00:00+07:00",
                                             "ends_at": f"{last_year}-12-31T11:00:00+07:00"})
     assert kept.status_code == 201 and kept.json["starts_at"] == f"{last_year}-12-31T08:00:00+07:00"
+
+
+def test_a_moment_is_written_as_forms_write_it_not_any_iso_8601_spelling(api):
+    day = clock.today() - timedelta(days=2)
+    for spelling in (day.strftime("%Y%m%dT0800"), day.strftime("%G-W%V-%uT08:00"), day.isoformat(), "8:00"):
+        refused = api.post("quantri", "/outages", {"reason": "Mất điện", "starts_at": spelling,
+                                                   "ends_at": f"{day.isoformat()}T11:00:00+07:00"})
+        assert refused.status_code == 422 and "starts_at" in refused.json["details"], spelling
+    kept = api.post("quantri", "/outages", {"reason": "Mất điện", "starts_at": f"{day.isoformat()}T08:00",
+                                            "ends_at": f"{day.isoformat()}T03:00:00Z"})
+    assert kept.status_code == 201 and kept.json["ends_at"] == f"{day.isoformat()}T10:00:00+07:00"
