@@ -13,7 +13,7 @@ from lxml import etree
 from engine import clock, settings
 from engine.models import CaseFile
 from engine.storage import store
-from integrations.pdf import paged
+from integrations.pdf.compose import render_html_to_pdf
 from reports.templating import format_value, render
 
 CSV_COLUMNS = ("ma_ho_so", "tieu_de_ho_so", "nam", "thoi_han_bao_quan", "stt", "loai", "so_ky_hieu", "ngay_van_ban",
@@ -79,7 +79,7 @@ def _xml(case_files, year: int) -> bytes:
 
 
 def table_of_contents(case_files, year: int) -> bytes:
-    return paged.render_html(render("archive_toc.html", case_files=case_files, year=year,
+    return render_html_to_pdf(render("archive_toc.html", case_files=case_files, year=year,
                                     retention_text=retention_text))
 
 

@@ -10,9 +10,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from engine import clock, settings
 from engine.records.registers import Register, check_printable
-from integrations.pdf import paged
-from reports.templating import format_value, render
+from integrations.pdf import long_table
+from reports.templating import format_value
 
 MEDIA_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -24,10 +25,6 @@ def file_name(register: Register, fmt: str) -> str:
     return f"{kind}-{register.filter.year}{unit}.{fmt}"
 
 
-def page_numbers_html(pages: int, *, size: str = "A4 landscape", number_first: bool = False) -> str:
-    return render("page_numbers.html", pages=pages, size=size, number_first=number_first)
-
-
 def export(register: Register, fmt: str) -> tuple[bytes, str, str]:
     """(bytes, media type, file name) of the register as ``fmt`` (pdf, csv, xlsx)."""
     if fmt == "pdf":
@@ -36,16 +33,27 @@ def export(register: Register, fmt: str) -> tuple[bytes, str, str]:
     return data, MEDIA_TYPES[fmt], file_name(register, fmt)
 
 
-def to_pdf(register: Register, *, chunk_rows: int = paged.DEFAULT_CHUNK_ROWS) -> bytes:
-    total_width = sum(c.width for c in register.columns)
-
-    def chunk(start: int, end: int) -> str:
-        return render("register_rows.html", register=register, rows=register.rows[start:end],
-                      start=start, total_width=total_width)
-
-    parts = [paged.render_html(render("register_cover.html", register=register))]
-    parts += paged.render_rows(chunk, len(register.rows), chunk_rows=chunk_rows)
-    return paged.join(parts, number_pages_html=page_numbers_html)
+def to_pdf(register: Register) -> bytes:
+    """The register as printed: a cover page, then its rows under the Appendix IV header."""
+    flt = register.filter
+    facts = [f"Năm: {flt.year}"]
+    if flt.date_from or flt.date_to:
+        facts.append(f"Từ ngày {format_value(flt.date_from) or f'01/01/{flt.year}'} "
+                     f"đến ngày {format_value(flt.date_to) or f'31/12/{flt.year}'}")
+    first, last = register.numbers
+    if first:
+        facts.append(f"Từ số {first} đến số {last}")
+    if register.unit_name:
+        facts.append(f"Đơn vị: {register.unit_name}")
+    facts.append(f"Số văn bản: {len(register.rows)}")
+    cover = long_table.Cover(
+        left=[settings.get("ORG_PARENT_NAME") or "", (settings.get("ORG_NAME") or "").upper() + "*"],
+        right=["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM*", "Độc lập - Tự do - Hạnh phúc*"],
+        title=register.title, facts=facts, note=f"In từ hệ thống Q-Office lúc {format_value(clock.now())}")
+    title = f"{register.title} NĂM {flt.year}" + (f" — {register.unit_name}" if register.unit_name else "")
+    columns = [long_table.Column(c.label, c.width, centred=c.kind in ("date", "int")) for c in register.columns]
+    rows = ([format_value(row[c.key]) for c in register.columns] for row in register.rows)
+    return long_table.render(cover, title, columns, rows, empty="Không có văn bản nào.")
 
 
 def to_csv(register: Register) -> bytes:

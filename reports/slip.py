@@ -6,7 +6,7 @@ from engine.history import action_label
 from engine.models import Document, LineKind, LineStatus
 from engine.models.documents import Status
 from engine.processing.lines import ACTION_LABELS
-from integrations.pdf import paged
+from integrations.pdf.compose import render_html_to_pdf
 from reports.templating import render
 
 
@@ -23,4 +23,4 @@ def file_name(document: Document) -> str:
 
 
 def to_pdf(document: Document, lines: list) -> bytes:
-    return paged.render_html(to_html(document, lines))
+    return render_html_to_pdf(to_html(document, lines))

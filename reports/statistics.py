@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from engine.records.statistics import Statistics
-from integrations.pdf import paged
+from integrations.pdf.compose import render_html_to_pdf
 from reports.charts import trend_chart, units_chart
-from reports.registers import page_numbers_html
 from reports.templating import render
 
 
@@ -15,5 +14,4 @@ def file_name(stats: Statistics) -> str:
 def to_pdf(stats: Statistics) -> bytes:
     html = render("statistics.html", stats=stats, units_svg=units_chart(stats),
                   trend_svg=trend_chart(stats))
-    return paged.join([paged.render_html(html)],
-                      number_pages_html=lambda n: page_numbers_html(n, number_first=True))
+    return render_html_to_pdf(html)

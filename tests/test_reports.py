@@ -116,6 +116,7 @@ def test_statistics_of_a_month(november, api):
     pdf = api.get("giamdoc", "/reports/statistics?month=2026-11&format=pdf")
     text = pdf_text(pdf.data)
     assert "THÁNG 11/2026" in text and "Phòng Lao động - Việc làm" in text and "Xu hướng 12 tháng" in text
+    assert "Trang 1/" in text
 
 
 def test_monthly_report_mailed_on_the_first_working_day(november, app):

@@ -101,3 +101,47 @@ def test_words_found_nearly_everywhere_list_newest_first(app, api, monkeypatch):
     assert newest["total"] == 1 and newest["total_exact"] is False  # "more than 1"
     assert newest["items"][0]["score"] is None
     assert api.get("vanthu", "/documents?q=nam 2027").json["total_exact"] is True
+
+
+def test_search_and_the_document_list_see_the_same_documents_for_everyone(app, api):
+    """The search reads visibility as a set (access.visible_ids), the document page per document
+    (access.visible_filter): every way of seeing a document gives both the same answer."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from engine import clock
+    from engine.db import db
+    from engine.models import Document, User
+    from engine.processing.access import visible_filter, visible_ids
+    from tests.test_lifecycle_api import complete
+    from tests.test_outgoing_api import create
+
+    today = clock.today()
+    assert api.post("giamdoc", "/delegations", {"delegate": "user:phogiamdoc", "starts_on": today.isoformat(),
+                                                "ends_on": (today + timedelta(days=2)).isoformat(),
+                                                "rights": ["route"]}).status_code == 201
+    waiting = registered(api)  # giamdoc's routing task: seen by his delegate
+    to_unit, to_person, informed, assigned = registered(api), registered(api), registered(api), registered(api)
+    route(api, to_unit, {"lead": ["unit:ldvl"]})
+    route(api, to_person, {"lead": ["user:cv.ncc"]})
+    route(api, informed, {"lead": ["unit:ncc"], "inform": ["unit:ldvl"]})
+    route(api, assigned, {"lead": ["unit:ncc"]})
+    complete(api, "tp.ncc", assigned, "assign", {"assignees": ["user:cv.ncc"]})
+    complete(api, "cv.ncc", assigned, "process", {"action": "report", "note": "Đã báo cáo."})
+    draft = create(api, "cv.ldvl")
+    assert draft.status_code == 201, draft.json
+
+    with app.app_context():
+        every = {i for (i,) in db.session.query(Document.id)}
+        seen_by = {}
+        for user in db.session.query(User):
+            listed = {i for (i,) in db.session.query(Document.id).filter(visible_filter(user))}
+            ids = visible_ids(user)
+            searched = every if ids is None else {i for (i,) in db.session.execute(select(ids.c.id))}
+            assert searched == listed, user.username
+            seen_by[user.username] = listed
+    assert waiting in seen_by["phogiamdoc"] and waiting not in seen_by["tp.ldvl"]
+    assert {to_unit, informed} <= seen_by["tp.ldvl"] and to_person not in seen_by["tp.ldvl"]
+    assert {to_person, assigned} <= seen_by["cv.ncc"] and to_unit not in seen_by["cv.ncc"]
+    assert draft.json["id"] in seen_by["cv.ldvl"] and seen_by["cv.ldvl"] == {draft.json["id"]}

@@ -47,6 +47,7 @@ class Document(db.Model):
         UniqueConstraint("register_year", "incoming_number", name="uq_documents_incoming_number"),
         Index("ix_documents_sender_key", "sender_org_id", "number", "issued_on"),
         Index("ix_documents_direction_status", "direction", "status"),
+        Index("ix_documents_created_by", "created_by_id"),
         UniqueConstraint("outgoing_year", "outgoing_number", name="uq_documents_outgoing_number"),
     )
 

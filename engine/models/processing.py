@@ -32,6 +32,7 @@ class ProcessingLine(db.Model):
     __table_args__ = (
         Index("ix_lines_open_unit", "status", "unit_code", "due_at"),
         Index("ix_lines_holder", "holder_id", "status"),
+        Index("ix_lines_unit_document", "unit_code", "document_id"),  # what a unit head sees (access.visible_ids)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

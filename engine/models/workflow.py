@@ -73,6 +73,10 @@ class InboxTask(db.Model):
         # ids of a page are read from this index alone, without touching a row (tasks.inbox).
         Index("ix_inbox_open_list", "status", "assignee_id", "role", "unit_code", "name", "urgency_rank", "due_at",
               "created_at", "id"),
+        # The documents a person may see, one index per way a task shows one (access.visible_ids).
+        Index("ix_inbox_assignee_document", "assignee_id", "document_id"),
+        Index("ix_inbox_closed_by_document", "closed_by_id", "document_id"),
+        Index("ix_inbox_unit_role_document", "unit_code", "role", "document_id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # SpiffWorkflow task UUID

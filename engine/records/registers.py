@@ -235,9 +235,9 @@ def outgoing_register(year: int | None = None) -> list[Document]:
             .order_by(Document.outgoing_number).all())
 
 
-# weasyprint lays out a register at about 30 ms of CPU per row (see bench/registers.py): one PDF
-# is limited to what a web request can wait for; longer spans go by date range, or as XLSX.
-MAX_PDF_ROWS = 2000
+# A register prints at about 1 ms per row (reportlab, see bench/registers.py): a busy year (25,000
+# rows) takes about 30 s. Beyond this a web request would wait too long; such spans go by date range.
+MAX_PDF_ROWS = 50_000
 
 
 def check_printable(reg: Register) -> None:

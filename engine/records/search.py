@@ -1,20 +1,20 @@
 """Finding documents (API.md "Documents" and "Registers, statistics, search"): metadata and the text
 of attached files, ignoring diacritics and case, ranked, with a snippet; filters by direction,
 status, type, sender, date, unit. Results respect visibility exactly as the document list does:
-the same ``visible_filter`` is the first condition of every query.
+the same rule (``visible_ids``, the set form of ``visible_filter``) is the first condition of every query.
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from sqlalchemy import func, null, or_, select
+from sqlalchemy import func, or_, select
 
 from engine.db import db
 from engine.doctypes import DOC_TYPES
 from engine.models import Attachment, AttachmentText, Document, ProcessingLine, User
 from engine.models.documents import Status
-from engine.processing.access import visible_filter
+from engine.processing.access import visible_ids
 from engine.processing.overview import STATES, documents_in_state
 from engine.records import fulltext, snippets
 from engine.text import fold
@@ -85,6 +85,11 @@ def parse_filter(args: dict, *, strict: bool = True) -> SearchFilter:
     return flt
 
 
+def _visible(user: User):
+    ids = visible_ids(user)
+    return Document.id.isnot(None) if ids is None else Document.id.in_(select(ids.c.id))
+
+
 def _unit_condition(unit: str, state: str | None):
     if state:
         return documents_in_state(unit, state)
@@ -122,27 +127,29 @@ def find(user: User, flt: SearchFilter) -> Results:
     counting every one of them would make the search slow.
     """
     words = fulltext.words(flt.q)[:fulltext.MAX_WORDS]
-    query = _filtered(db.session.query(Document).filter(visible_filter(user)), flt)
-    if words:
-        found = fulltext.matches(flt.q, ranked=False)
-        query = query.filter(Document.id.in_(select(found.c.document_id)))
-        # Newest first with a limit lets the database stop early instead of reading every match.
-        total = query.with_entities(Document.id).order_by(Document.id.desc()).limit(RANKED_AT_MOST + 1).count()
-    else:
+    query = _filtered(db.session.query(Document).filter(_visible(user)), flt)
+    offset = (flt.page - 1) * flt.per_page
+    if not words:
         total = query.with_entities(func.count(Document.id)).scalar()
-    exact = not words or total <= RANKED_AT_MOST
-    if words and exact:
+        page = query.order_by(Document.id.desc()).offset(offset).limit(flt.per_page).all()
+        return Results(hits=[Hit(doc) for doc in page], total=total)
+    found = fulltext.matches(flt.q, ranked=False)
+    # The matching ids, newest first, read once: the limit lets the database stop early instead of
+    # reading every match, and the page of an unranked search is cut from them.
+    ids = [i for (i,) in query.filter(Document.id.in_(select(found.c.document_id))).with_entities(Document.id)
+           .order_by(Document.id.desc()).limit(RANKED_AT_MOST + 1)]
+    if len(ids) <= RANKED_AT_MOST:
         hits = fulltext.matches(flt.q)
-        rows = (_filtered(db.session.query(Document, hits.c.score).join(hits, hits.c.document_id == Document.id)
-                          .filter(visible_filter(user)), flt)
-                .order_by(hits.c.score.desc(), Document.id.desc()))
+        page = (db.session.query(Document, hits.c.score).join(hits, hits.c.document_id == Document.id)
+                .filter(Document.id.in_(ids)).order_by(hits.c.score.desc(), Document.id.desc())
+                .offset(offset).limit(flt.per_page).all())
     else:
-        rows = query.with_entities(Document, null().label("score")).order_by(Document.id.desc())
-    page = rows.offset((flt.page - 1) * flt.per_page).limit(flt.per_page).all()
-    results = Results(hits=[Hit(doc, score) for doc, score in page], total=min(total, RANKED_AT_MOST) if words
-                      else total, total_exact=exact)
-    if words:
-        _add_snippets(results.hits, words)
+        wanted = ids[offset:offset + flt.per_page] if offset < RANKED_AT_MOST else []
+        documents = {doc.id: doc for doc in db.session.query(Document).filter(Document.id.in_(wanted))}
+        page = [(documents[i], None) for i in wanted]
+    results = Results(hits=[Hit(doc, score) for doc, score in page], total=min(len(ids), RANKED_AT_MOST),
+                      total_exact=len(ids) <= RANKED_AT_MOST)
+    _add_snippets(results.hits, words)
     return results
 
 
