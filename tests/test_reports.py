@@ -147,3 +147,21 @@ def test_monthly_report_mailed_on_the_first_working_day(november, app):
     (pdf,) = [part for part in message.iter_attachments()]
     assert pdf.get_filename() == "bao-cao-van-ban-dien-tu-2026-11.pdf"
     assert "BÁO CÁO TÌNH HÌNH XỬ LÝ VĂN BẢN ĐIỆN TỬ THÁNG 11/2026" in pdf_text(pdf.get_content())
+
+
+def test_the_register_page_shows_one_page_of_rows_at_a_time(november, api, client, monkeypatch):
+    from engine.records import registers
+    from tests.test_case_files import login
+
+    monkeypatch.setattr(registers, "PAGE_ROWS", 2)
+    move_clock(api, datetime(2026, 12, 1, 9, 0, tzinfo=clock.VN_TZ))
+    login(client, "vanthu")
+    first = client.get("/reports/registers/incoming?year=2026").get_data(as_text=True)
+    assert "3 văn bản" in first and "Trang 1/2" in first and "page=2" in first
+    assert "đào tạo nghề cho đồng bào Cơ Tu" in first and "rà soát hộ nghèo" not in first
+    second = client.get("/reports/registers/incoming?year=2026&page=2").get_data(as_text=True)
+    assert "Trang 2/2" in second and "rà soát hộ nghèo" in second and "Cơ Tu" not in second
+    bad = client.get("/reports/registers/incoming?year=2026&page=abc")  # a bad page number shows the first page
+    assert bad.status_code == 200 and "Trang 1/2" in bad.get_data(as_text=True)
+    whole = pdf_text_raw(client.get("/reports/registers/incoming?year=2026&page=2&format=pdf").data)
+    assert "Cơ Tu" in whole and "rà soát hộ nghèo" in whole  # the files hold every row

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine import clock
 from engine.db import db
@@ -69,12 +69,25 @@ class RegisterFilter:
                 if v not in (None, "")}
 
 
+PAGE_ROWS = 200  # rows on one screen page of a register (the files hold every row)
+
+
 @dataclass
 class Register:
     filter: RegisterFilter
     columns: tuple[Column, ...]
     rows: list[dict] = field(default_factory=list)
     unit_name: str | None = None
+    total: int | None = None  # rows in the whole register when ``rows`` is one page of it
+    page: int = 1
+
+    @property
+    def count(self) -> int:
+        return len(self.rows) if self.total is None else self.total
+
+    @property
+    def pages(self) -> int:
+        return max((self.count + PAGE_ROWS - 1) // PAGE_ROWS, 1)
 
     @property
     def title(self) -> str:
@@ -149,7 +162,18 @@ OUTGOING_FIELDS = (Document.id, Document.outgoing_number, Document.number, Docum
                    Document.status, Document.notes)
 
 
-def _incoming(flt: RegisterFilter) -> list[dict]:
+def _read(query, order, page: int | None) -> tuple[list, int | None, object]:
+    """The documents of ``query`` in ``order`` (one page of them, with the total, when ``page`` is
+    given) and the condition on ProcessingLine.document_id that picks their lines."""
+    ordered = query.order_by(order)
+    if page is None:
+        return db.session.execute(ordered).all(), None, query.with_only_columns(Document.id).order_by(None)
+    docs = db.session.execute(ordered.offset((page - 1) * PAGE_ROWS).limit(PAGE_ROWS)).all()
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    return docs, total, [d.id for d in docs]
+
+
+def _incoming(flt: RegisterFilter, page: int | None) -> tuple[list[dict], int | None]:
     query = select(*INCOMING_FIELDS).where(Document.direction == "incoming", Document.register_year == flt.year,
                                    Document.incoming_number.isnot(None))
     if flt.date_from:
@@ -160,14 +184,14 @@ def _incoming(flt: RegisterFilter) -> list[dict]:
     if flt.unit:
         query = query.where(Document.id.in_(select(ProcessingLine.document_id)
                                             .where(top, ProcessingLine.unit_code == flt.unit)))
-    docs = db.session.execute(query.order_by(Document.incoming_number)).all()
+    docs, total, ids = _read(query, Document.incoming_number, page)
     names = dict(db.session.query(Unit.code, Unit.name))
     people = dict(db.session.query(User.id, User.full_name))
     recipients: dict[int, list] = defaultdict(list)
     routed: dict[int, datetime] = {}
     lines = (select(ProcessingLine.document_id, ProcessingLine.kind, ProcessingLine.target_type,
                     ProcessingLine.unit_code, ProcessingLine.holder_id, ProcessingLine.started_at)
-             .where(top, ProcessingLine.document_id.in_(query.with_only_columns(Document.id).order_by(None)))
+             .where(top, ProcessingLine.document_id.in_(ids))
              .order_by(ProcessingLine.document_id, ProcessingLine.id))
     for doc_id, kind, target, unit, holder, started in db.session.execute(lines):
         who = people.get(holder) if target == "user" else names.get(unit, unit)
@@ -186,10 +210,10 @@ def _incoming(flt: RegisterFilter) -> list[dict]:
                      "type_subject": _type_subject(doc), "recipient": "; ".join(recipients.get(doc.id, ())),
                      "routed_on": routed[doc.id].date() if doc.id in routed else None, "signed_for": "",
                      "notes": "; ".join(notes)})
-    return rows
+    return rows, total
 
 
-def _outgoing(flt: RegisterFilter) -> list[dict]:
+def _outgoing(flt: RegisterFilter, page: int | None) -> tuple[list[dict], int | None]:
     query = select(*OUTGOING_FIELDS).where(Document.direction == "outgoing", Document.outgoing_year == flt.year,
                                    Document.outgoing_number.isnot(None))
     if flt.date_from:
@@ -198,7 +222,7 @@ def _outgoing(flt: RegisterFilter) -> list[dict]:
         query = query.where(Document.issued_on <= flt.date_to)
     if flt.unit:
         query = query.where(Document.created_by_id.in_(select(User.id).where(User.unit_code == flt.unit)))
-    docs = db.session.execute(query.order_by(Document.outgoing_number)).all()
+    docs, total, _ids = _read(query, Document.outgoing_number, page)
     names = dict(db.session.query(Unit.code, Unit.name))
     units = dict(db.session.query(User.id, User.unit_code))
     rows = []
@@ -216,15 +240,17 @@ def _outgoing(flt: RegisterFilter) -> list[dict]:
                      "archive_unit": "; ".join(filter(None, ["Văn thư", names.get(units.get(doc.created_by_id))])),
                      "copies": len(receivers), "sent_on": clock.to_vn(doc.sent_at).date() if doc.sent_at else None,
                      "signed_for": "", "notes": "; ".join(notes)})
-    return rows
+    return rows, total
 
 
-def register(user: User, flt: RegisterFilter) -> Register:
-    """The rows of the register ``flt`` asks for, in number order, if ``user`` may read it."""
+def register(user: User, flt: RegisterFilter, *, page: int | None = None) -> Register:
+    """The rows of the register ``flt`` asks for, in number order, if ``user`` may read it: all of
+    them, or the ``page``-th PAGE_ROWS of them."""
     authorize(user, flt)
-    rows = _incoming(flt) if flt.kind == "incoming" else _outgoing(flt)
+    rows, total = (_incoming if flt.kind == "incoming" else _outgoing)(flt, page)
     unit = db.session.get(Unit, flt.unit) if flt.unit else None
-    return Register(filter=flt, columns=COLUMNS[flt.kind], rows=rows, unit_name=unit.name if unit else None)
+    return Register(filter=flt, columns=COLUMNS[flt.kind], rows=rows, unit_name=unit.name if unit else None,
+                    total=total, page=page or 1)
 
 
 def outgoing_register(year: int | None = None) -> list[Document]:

@@ -12,6 +12,7 @@ from engine.errors import DomainError
 from engine.models.records import Retention
 from engine.processing import lines
 from engine.records import case_files, registers, saved_searches, statistics
+from engine.validation import MAX_PAGE, parse_id
 from reports import archive, charts, slip
 from reports import registers as register_files
 from reports import statistics as statistics_files
@@ -27,15 +28,17 @@ bp = Blueprint("records", __name__)
 def register_page(kind: str):
     args = request.args.to_dict()
     fmt = args.pop("format", None)
+    page = min(parse_id(args.pop("page", None)) or 1, MAX_PAGE)  # a page just ignores a bad value
     try:
-        reg = registers.register(current_user, registers.parse_filter(kind, args))
+        flt = registers.parse_filter(kind, args)
         if fmt in register_files.MEDIA_TYPES:
-            return file_response(*register_files.export(reg, fmt))
+            return file_response(*register_files.export(registers.register(current_user, flt), fmt))
+        reg = registers.register(current_user, flt, page=page)
     except DomainError as error:
         return render_template("records/register.html", kind=kind, reg=None, error=error_text(error),
                                errors=error.details, args=args, units=units()), error.status
     return render_template("records/register.html", kind=kind, reg=reg, error=None, errors={}, args=args,
-                           units=units(), printable=len(reg.rows) <= registers.MAX_PDF_ROWS)
+                           units=units(), printable=reg.count <= registers.MAX_PDF_ROWS)
 
 
 @bp.route("/reports/statistics")
