@@ -44,6 +44,9 @@ FONT_SIZE = 9.0
 LEADING = 10.8
 PADDING_X, PADDING_Y = 2.5, 1.5
 ROWS_PER_TABLE = 100
+# A row must fit on one page (reportlab refuses a taller one): a cell longer than this many lines
+# (a very long note or list of recipients) is cut, with an ellipsis. The screen and the files hold it whole.
+MAX_CELL_LINES = 36
 PAGE = landscape(A4)
 MARGINS = {"left": 12 * mm, "right": 10 * mm, "top": 10 * mm, "bottom": 13 * mm}
 _FONTS = {"": "Liberation Serif:style=Regular", "-Bold": "Liberation Serif:style=Bold",
@@ -102,6 +105,8 @@ def _wrap(text: str, font: str, width: float) -> str:
             lines.append(line[:fit])
             line = line[fit:]
         lines.append(line)
+    if len(lines) > MAX_CELL_LINES:
+        lines = lines[:MAX_CELL_LINES - 1] + ["…"]
     return "\n".join(lines)
 
 

@@ -57,3 +57,12 @@ def test_a_word_wider_than_its_column_is_cut_and_an_empty_register_says_so():
     assert long_notation not in text and "".join(text.split()).count("X" * 60) == 1
     empty = pages_text(render(COVER, "SỔ ĐĂNG KÝ VĂN BẢN ĐI NĂM 2026", COLUMNS, [], empty="Không có văn bản nào."))
     assert len(empty) == 2 and "Không có văn bản nào." in empty[1] and "Trang 2/2" in empty[1]
+
+
+def test_a_cell_taller_than_a_page_is_cut_rather_than_failing():
+    recipients = "; ".join(f"Phòng Lao động - Thương binh và Xã hội huyện số {i}" for i in range(120))
+    pages = pages_text(render(COVER, "SỔ", COLUMNS, [["02/01/2026", "1", recipients, "1/UBND", "Công văn", ""],
+                                                        ["02/01/2026", "2", "Sở Tài chính", "2/STC", "Công văn", ""]]))
+    text = "".join(pages)
+    assert "huyện số 0" in text and "huyện số 119" not in text and "…" in text
+    assert "Sở Tài chính" in text
