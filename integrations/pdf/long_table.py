@@ -93,7 +93,8 @@ def _register_fonts() -> None:
 
 
 def _wrap(text: str, font: str, width: float) -> str:
-    """``text`` cut into lines that fit ``width`` points; a word longer than a line is cut by character."""
+    """``text`` cut into lines that fit ``width`` points; a word longer than a line is cut after a hyphen
+    or slash, or else by character."""
     if not text:
         return ""
     lines = []
@@ -102,6 +103,8 @@ def _wrap(text: str, font: str, width: float) -> str:
             fit = 1
             while fit < len(line) and pdfmetrics.stringWidth(line[:fit + 1], font, FONT_SIZE) <= width:
                 fit += 1
+            # a notation breaks best after its hyphen or slash ("15/UBND-" / "KGVX")
+            fit = max(line.rfind("-", 0, fit), line.rfind("/", 0, fit)) + 1 or fit
             lines.append(line[:fit])
             line = line[fit:]
         lines.append(line)
