@@ -89,13 +89,25 @@ def schema_include_name(name, type_, parent_names) -> bool:
 
 
 # Below this many matches (PostgreSQL's estimate), the matching ids are read from the GIN index first;
-# above, the newest documents are checked one by one until enough match (see ``matches``).
+# above, the newest documents are checked one by one until enough match (see ``index_first``).
 FEW_MATCHES = 15_000
 
 
-def matches(query: str, *, ranked: bool = True):
+def index_first(query: str) -> bool:
+    """Whether the documents matching ``query`` are best found from the index first, then narrowed
+    (PostgreSQL, a word found in few documents), rather than by checking candidates one by one.
+
+    Checking a document's vector costs a detoast (~10 µs), and the planner, which cannot tell how many
+    documents a person sees, would check every one they see. A word found in few documents is cheaper
+    the other way round: its ids from the GIN index, then kept if visible."""
+    found = words(query)[:MAX_WORDS]
+    return bool(found) and db.engine.dialect.name == "postgresql" and _estimated_matches(" ".join(found)) <= FEW_MATCHES
+
+
+def matches(query: str, *, ranked: bool = True, first: bool = False):
     """A subquery of (document_id, score) of the documents matching every word of ``query``
-    (higher score = more relevant; None unless ``ranked``), or None when ``query`` has no words."""
+    (higher score = more relevant; None unless ``ranked``), or None when ``query`` has no words.
+    ``first`` (see :func:`index_first`): read on its own, before anything it is joined with."""
     found = words(query)[:MAX_WORDS]
     if not found:
         return None
@@ -104,13 +116,7 @@ def matches(query: str, *, ranked: bool = True):
         tsquery = func.plainto_tsquery("simple", " ".join(found))
         score = func.ts_rank(vector, tsquery) if ranked else null()
         hits = select(DocumentText.document_id.label("document_id"), score.label("score")).where(vector.op("@@")(tsquery))
-        # Checking a document's vector costs a detoast (~10 µs), and the planner, which cannot tell how
-        # many documents a person sees, would check every one they see. A word found in few documents
-        # is cheaper the other way round: its ids from the index, then kept if visible. (Ranking is
-        # asked for a thousand known ids at most: checked one by one.)
-        if not ranked and _estimated_matches(" ".join(found)) <= FEW_MATCHES:
-            return hits.cte("hits").prefix_with("MATERIALIZED")
-        return hits.subquery("hits")
+        return hits.cte("hits").prefix_with("MATERIALIZED") if first else hits.subquery("hits")
     fts = table(FTS_TABLE)
     score = -func.bm25(literal_column(FTS_TABLE), 10.0, 1.0) if ranked else null()
     expression = " ".join(f'"{w}"' for w in found)

@@ -85,11 +85,6 @@ def parse_filter(args: dict, *, strict: bool = True) -> SearchFilter:
     return flt
 
 
-def _visible(user: User):
-    ids = visible_ids(user)
-    return Document.id.isnot(None) if ids is None else Document.id.in_(select(ids.c.id))
-
-
 def _unit_condition(unit: str, state: str | None):
     if state:
         return documents_in_state(unit, state)
@@ -127,17 +122,29 @@ def find(user: User, flt: SearchFilter) -> Results:
     counting every one of them would make the search slow.
     """
     words = fulltext.words(flt.q)[:fulltext.MAX_WORDS]
-    query = _filtered(db.session.query(Document).filter(_visible(user)), flt)
     offset = (flt.page - 1) * flt.per_page
+    visible = visible_ids(user)
     if not words:
+        query = _filtered(db.session.query(Document), flt)
+        if visible is not None:
+            query = query.filter(Document.id.in_(select(visible.c.id)))
         total = query.with_entities(func.count(Document.id)).scalar()
         page = query.order_by(Document.id.desc()).offset(offset).limit(flt.per_page).all()
         return Results(hits=[Hit(doc) for doc in page], total=total)
-    found = fulltext.matches(flt.q, ranked=False)
+    first = fulltext.index_first(flt.q)
+    matching = select(fulltext.matches(flt.q, ranked=False, first=first).c.document_id)
+    query = _filtered(db.session.query(Document.id), flt)
+    if visible is None:
+        query = query.filter(Document.id.in_(matching))
+    elif first:
+        # The few matches are narrowed to the visible ones before any document is read (INTERSECT
+        # keeps the planner from joining the other way round).
+        query = query.filter(Document.id.in_(matching.intersect(select(visible.c.id))))
+    else:
+        query = query.filter(Document.id.in_(select(visible.c.id)), Document.id.in_(matching))
     # The matching ids, newest first, read once: the limit lets the database stop early instead of
     # reading every match, and the page of an unranked search is cut from them.
-    ids = [i for (i,) in query.filter(Document.id.in_(select(found.c.document_id))).with_entities(Document.id)
-           .order_by(Document.id.desc()).limit(RANKED_AT_MOST + 1)]
+    ids = [i for (i,) in query.order_by(Document.id.desc()).limit(RANKED_AT_MOST + 1)]
     if len(ids) <= RANKED_AT_MOST:
         hits = fulltext.matches(flt.q)
         page = (db.session.query(Document, hits.c.score).join(hits, hits.c.document_id == Document.id)
