@@ -101,7 +101,9 @@ def index_first(query: str) -> bool:
     documents a person sees, would check every one they see. A word found in few documents is cheaper
     the other way round: its ids from the GIN index, then kept if visible."""
     found = words(query)[:MAX_WORDS]
-    return bool(found) and db.engine.dialect.name == "postgresql" and _estimated_matches(" ".join(found)) <= FEW_MATCHES
+    if not found or db.engine.dialect.name != "postgresql":
+        return False
+    return _estimated_matches(" ".join(found)) <= FEW_MATCHES
 
 
 def matches(query: str, *, ranked: bool = True, first: bool = False):
