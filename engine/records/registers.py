@@ -261,8 +261,8 @@ def outgoing_register(year: int | None = None) -> list[Document]:
             .order_by(Document.outgoing_number).all())
 
 
-# A register prints at about 1 ms per row (reportlab, see bench/registers.py): a busy year (25,000
-# rows) takes about 30 s. Beyond this a web request would wait too long; such spans go by date range.
+# A register prints at under 1 ms per row (reportlab, see bench/registers.py): a busy year (25,000
+# rows) takes about 17 s. Beyond this a web request would wait too long; such spans go by date range.
 MAX_PDF_ROWS = 50_000
 
 
