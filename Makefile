@@ -35,7 +35,7 @@ test-postgres: system-deps-test $(STAMP) $(MO)
 prod-demo: system-deps-test $(STAMP) $(MO)
 	bash scripts/prod_demo.sh
 
-# The long reliability runs (about an hour, ending by themselves): kill -9 during 1,000 lifecycles on SQLite
+# The long reliability runs (about an hour and a half, ending by themselves): kill -9 during 1,000 lifecycles on SQLite
 # and PostgreSQL, then 50 simulated users for 5 minutes on `make prod-demo` (scripts/soak.sh).
 soak: system-deps-test $(STAMP) $(MO)
 	bash scripts/soak.sh

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make soak`: the long reliability runs, each bounded, ending by themselves (about an hour on 2 cores).
+# `make soak`: the long reliability runs, each bounded, ending by themselves (about an hour and a half on 2 cores).
 #  1. kill -9 of the web app and the scheduler during SOAK_LIFECYCLES lifecycles, on SQLite then PostgreSQL
 #     (with SOAK_SCHEMATHESIS_EXAMPLES set, schemathesis for every role with that many examples too);
 #  2. the production topology (scripts/prod_demo.sh) under SOAK_USERS simulated users for SOAK_SECONDS.
