@@ -10,10 +10,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from engine import clock, settings
+from engine import clock
 from engine.records.registers import Register, check_printable
 from integrations.pdf import long_table
-from reports.templating import format_value
+from reports.templating import format_value, org
 
 MEDIA_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -47,21 +47,24 @@ def to_pdf(register: Register) -> bytes:
         facts.append(f"Đơn vị: {register.unit_name}")
     facts.append(f"Số văn bản: {len(register.rows)}")
     cover = long_table.Cover(
-        left=[settings.get("ORG_PARENT_NAME") or "", (settings.get("ORG_NAME") or "").upper() + "*"],
+        left=[org("PARENT_NAME"), org("NAME").upper() + "*"],
         right=["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM*", "Độc lập - Tự do - Hạnh phúc*"],
         title=register.title, facts=facts, note=f"In từ hệ thống Q-Office lúc {format_value(clock.now())}")
     title = f"{register.title} NĂM {flt.year}" + (f" — {register.unit_name}" if register.unit_name else "")
     columns = [long_table.Column(c.label, c.width, centred=c.kind in ("date", "int")) for c in register.columns]
-    rows = ([format_value(row[c.key]) for c in register.columns] for row in register.rows)
-    return long_table.render(cover, title, columns, rows, empty="Không có văn bản nào.")
+    return long_table.render(cover, title, columns, _printed_rows(register), empty="Không có văn bản nào.")
+
+
+def _printed_rows(register: Register):
+    """Each row's cells as printed (dates dd/mm/yyyy, blanks for none)."""
+    return ([format_value(row[c.key]) for c in register.columns] for row in register.rows)
 
 
 def to_csv(register: Register) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([c.label for c in register.columns])
-    for row in register.rows:
-        writer.writerow([format_value(row[c.key]) for c in register.columns])
+    writer.writerows(_printed_rows(register))
     # The BOM makes Excel read UTF-8 (Vietnamese) instead of the Windows code page.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 

@@ -32,11 +32,16 @@ def unit_name(code: str | None) -> str:
     return unit.name if unit else (code or "")
 
 
+def org(name: str) -> str:
+    """The organisation's setting ``ORG_<name>`` (NAME, PARENT_NAME, PLACE …), blank when unset."""
+    return settings.get("ORG_" + name) or ""
+
+
 # Every printed form shares one stylesheet: ours, so trusted markup (escaped, its quotes broke the fonts).
 STYLESHEET = Markup((TEMPLATES / "base.css").read_text(encoding="utf-8"))
 ENV.filters["v"] = format_value
 ENV.filters["unit_name"] = unit_name
-ENV.globals.update(org=lambda name: settings.get("ORG_" + name) or "", now=clock.now, css=STYLESHEET)
+ENV.globals.update(org=org, now=clock.now, css=STYLESHEET)
 
 
 def render(template: str, **context) -> str:

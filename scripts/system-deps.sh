@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Q-Office needs that are missing (root or sudo).
 #   runtime: weasyprint's pango/harfbuzz, a Times-compatible font with full Vietnamese, libmagic,
-#            poppler (pdftotext: text of attached PDFs for search), fontconfig (fc-match finds the font files
-#            the register PDFs embed)
+#            poppler (pdftotext: text of attached PDFs for search)
 #   test:    the above plus Debian's chromium (browser tests), SoftHSM2 (PKCS#11),
 #            NSS tools (pdfsig trusting the test root) and PostgreSQL (pg_virtualenv for the PG test run)
 set -euo pipefail
-runtime=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 fontconfig libmagic1 poppler-utils)
+runtime=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 libmagic1 poppler-utils)
 test=(chromium softhsm2 libnss3-tools postgresql)
 wanted=("${runtime[@]}")
 if [[ "${1:-runtime}" == "test" ]]; then wanted+=("${test[@]}"); fi

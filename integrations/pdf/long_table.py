@@ -14,10 +14,10 @@ document, and the fonts are registered once under a lock.
 from __future__ import annotations
 
 import io
-import subprocess
 import threading
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -40,6 +40,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from integrations.pdf.fonts import find_font
+
 FONT_SIZE = 9.0
 LEADING = 10.8
 PADDING_X, PADDING_Y = 2.5, 1.5
@@ -49,8 +51,7 @@ ROWS_PER_TABLE = 100
 MAX_CELL_LINES = 36
 PAGE = landscape(A4)
 MARGINS = {"left": 12 * mm, "right": 10 * mm, "top": 10 * mm, "bottom": 13 * mm}
-_FONTS = {"": "Liberation Serif:style=Regular", "-Bold": "Liberation Serif:style=Bold",
-          "-Italic": "Liberation Serif:style=Italic"}
+_FACES = {"": "regular", "-Bold": "bold", "-Italic": "italic"}
 _FONT_LOCK = threading.Lock()
 _REGISTERED: set[str] = set()
 FAMILY = "QOfficeSerif"
@@ -72,20 +73,11 @@ class Cover:
     note: str = ""
 
 
-def _font_file(pattern: str) -> str:
-    # fontconfig knows where Debian put the fonts (fonts-liberation2 has the Vietnamese letters).
-    path = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True,
-                          check=True).stdout.strip()
-    if not path.lower().endswith(".ttf"):
-        raise RuntimeError(f"no TrueType font for {pattern!r} (found {path!r}); install fonts-liberation2")
-    return path
-
-
 def _register_fonts() -> None:
     with _FONT_LOCK:
-        for suffix, pattern in _FONTS.items():
+        for suffix, face in _FACES.items():
             if FAMILY + suffix not in _REGISTERED:
-                pdfmetrics.registerFont(TTFont(FAMILY + suffix, _font_file(pattern)))
+                pdfmetrics.registerFont(TTFont(FAMILY + suffix, find_font(face)))
                 _REGISTERED.add(FAMILY + suffix)
         # <b> in the cover's paragraphs picks the bold face of the family
         pdfmetrics.registerFontFamily(FAMILY, normal=FAMILY, bold=FAMILY + "-Bold", italic=FAMILY + "-Italic",
@@ -171,18 +163,14 @@ def _cover_flowables(cover: Cover) -> list:
                    style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     facts = style("facts", 14, leading=25)
     return [agency, Spacer(1, 45 * mm),
-            Paragraph(_escape(cover.title), style("title", 26, fontName=FAMILY + "-Bold", spaceAfter=15 * mm)),
-            *[Paragraph(_escape(line), facts) for line in cover.facts],
-            *([Paragraph(_escape(cover.note), style("note", 14, textColor=colors.HexColor("#444444")))]
+            Paragraph(escape(cover.title), style("title", 26, fontName=FAMILY + "-Bold", spaceAfter=15 * mm)),
+            *[Paragraph(escape(line), facts) for line in cover.facts],
+            *([Paragraph(escape(cover.note), style("note", 14, textColor=colors.HexColor("#444444")))]
               if cover.note else [])]
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _markup(line: str) -> str:
-    return f"<b>{_escape(line[:-1])}</b>" if line.endswith("*") else _escape(line)
+    return f"<b>{escape(line[:-1])}</b>" if line.endswith("*") else escape(line)
 
 
 class _Document(BaseDocTemplate):
@@ -225,7 +213,7 @@ def render(cover: Cover, title: str, columns: Sequence[Column], rows: Iterable[S
     """The PDF: ``cover`` on page 1 (not numbered), then ``rows`` (cells as printed text) under
     ``title`` and the column header. ``empty`` is printed when there is no row."""
     _register_fonts()
-    layout = _Layout(columns, _escape(title))
+    layout = _Layout(columns, escape(title))
     flowables = [*_cover_flowables(cover), NextPageTemplate("first"), PageBreak(), NextPageTemplate("later")]
     batch, count = [], 0
     for count, cells in enumerate(rows, start=1):

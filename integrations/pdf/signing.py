@@ -39,6 +39,7 @@ from pyhanko.sign.timestamps import DummyTimeStamper, HTTPTimeStamper, TimeStamp
 from pyhanko.stamp import TextStampStyle
 
 from integrations.pdf._sync import run_blocking
+from integrations.pdf.fonts import find_font
 
 __all__ = [
     "FIELD_NUMBER", "FIELD_DATE", "FIELD_LEADER", "FIELD_ORG", "VN_TZ",
@@ -63,25 +64,8 @@ class IssueError(ValueError):
 
 # --------------------------------------------------------------------------- fonts
 
-_FONT_DIRS = ("/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/freefont",
-              "/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype/noto")
-_FONT_CANDIDATES = {
-    "regular": ("LiberationSerif-Regular.ttf", "FreeSerif.ttf", "NotoSerif-Regular.ttf"),
-    "italic": ("LiberationSerif-Italic.ttf", "FreeSerifItalic.ttf", "NotoSerif-Italic.ttf"),
-    "bold": ("LiberationSerif-Bold.ttf", "FreeSerifBold.ttf", "NotoSerif-Bold.ttf"),
-}
 _font_lock = threading.Lock()
 _font_memo: dict[tuple[str, str], str] = {}
-
-
-def _find_font(face: str) -> str:
-    for name in _FONT_CANDIDATES[face]:
-        for d in _FONT_DIRS:
-            p = os.path.join(d, name)
-            if os.path.isfile(p):
-                return p
-    raise FileNotFoundError(
-        f"no Times-like font with Vietnamese for face {face!r}; install the Debian package fonts-liberation2")
 
 
 # What stamps write: Latin (Vietnamese included), combining marks, punctuation, currency (₫), №.
@@ -98,7 +82,7 @@ def stamp_font(face: str = "regular", *, cache_dir: str | os.PathLike | None = N
     rescaled to unitsPerEm 1000 and cut down to ``STAMP_REPERTOIRE`` (every signature parses and
     subsets the font: a quarter of the glyphs is a quarter of that work), and reused.
     """
-    src = font_path or _find_font(face)
+    src = font_path or find_font(face)
     cache = str(Path(cache_dir) if cache_dir else Path(tempfile.gettempdir()) / "qoffice-fonts")
     key = (src, cache)
     with _font_lock:
