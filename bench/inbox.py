@@ -75,18 +75,20 @@ def run(workdir):
     with app.app_context():
         from engine import documents
         from engine.db import db
-        from engine.processing import tasks
+        from engine.processing import task_list
 
         users, task_rows = populate(db, rng)
         print(f"   {DOCUMENTS:,} documents, {task_rows:,} inbox rows ({db.engine.dialect.name})")
         cases = [
-            ("giamdoc: all tasks, page 1", lambda: tasks.inbox(users["giamdoc"], tasks.InboxFilter())),
-            ("tp.ldvl: unit queue, page 1", lambda: tasks.inbox(users["tp.ldvl"], tasks.InboxFilter(view="queue"))),
-            ("tp.ldvl: queue, page 20", lambda: tasks.inbox(users["tp.ldvl"],
-                                                                 tasks.InboxFilter(view="queue", page=20))),
-            ("giamdoc: urgency=hoa_toc", lambda: tasks.inbox(users["giamdoc"], tasks.InboxFilter(urgency="hoa_toc"))),
-            ("vanthu: search 'da nang'", lambda: tasks.inbox(users["vanthu"], tasks.InboxFilter(q="da nang"))),
-            ("tp.ldvl: counts of 4 views", lambda: tasks.counts(users["tp.ldvl"])),
+            ("giamdoc: all tasks, page 1", lambda: task_list.inbox(users["giamdoc"], task_list.InboxFilter())),
+            ("tp.ldvl: unit queue, page 1", lambda: task_list.inbox(users["tp.ldvl"],
+                                                                     task_list.InboxFilter(view="queue"))),
+            ("tp.ldvl: queue, page 20", lambda: task_list.inbox(users["tp.ldvl"],
+                                                                 task_list.InboxFilter(view="queue", page=20))),
+            ("giamdoc: urgency=hoa_toc", lambda: task_list.inbox(users["giamdoc"],
+                                                                  task_list.InboxFilter(urgency="hoa_toc"))),
+            ("vanthu: search 'da nang'", lambda: task_list.inbox(users["vanthu"], task_list.InboxFilter(q="da nang"))),
+            ("tp.ldvl: counts of 4 views", lambda: task_list.counts(users["tp.ldvl"])),
             ("giamdoc: documents search 'tro cap'", lambda: documents.search(users["giamdoc"], q="tro cap")),
         ]
         for label, fn in cases:

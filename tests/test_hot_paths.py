@@ -51,6 +51,28 @@ def test_each_tab_counts_what_its_view_lists_and_the_total_is_all_views(api):
     assert narrowed["total"] == 0 and narrowed["items"] == [] and narrowed["counts"] == listing["counts"]
 
 
+def test_pages_of_a_list_merge_its_sources_in_one_order_without_overlap_or_gap(api):
+    from engine.models.documents import Urgency
+
+    # tp.ldvl's list draws on two sources: tasks assigned to them, and their unit's queue.
+    for urgency, deadline, lead in (("normal", 5, "user:tp.ldvl"), ("khan", 3, "unit:ldvl"),
+                                    ("normal", 2, "unit:ldvl"), ("hoa_toc", None, "user:tp.ldvl"),
+                                    ("normal", None, "unit:ldvl"), ("khan", 1, "user:tp.ldvl"),
+                                    ("normal", 2, "user:tp.ldvl")):
+        form = {"lead": [lead], **({"deadline": deadline} if deadline else {})}
+        assert route(api, registered(api, urgency=urgency), form).status_code == 200
+    whole = api.get("tp.ldvl", "/tasks").json["items"]
+    assert len(whole) == 7 and {t["assignee"] for t in whole} == {"tp.ldvl", None}
+    # Most urgent first, then the earliest deadline, those without one last, then the oldest.
+    assert whole == sorted(whole, key=lambda t: (-Urgency.RANK[t["urgency"]], t["due_at"] is None,
+                                                 t["due_at"] or "", t["created_at"]))
+    pages = [api.get("tp.ldvl", "/tasks", query_string={"per_page": 2, "page": page}).json for page in (1, 2, 3, 4, 5)]
+    assert [t["id"] for page in pages for t in page["items"]] == [t["id"] for t in whole]
+    assert [len(page["items"]) for page in pages] == [2, 2, 2, 1, 0] and {p["total"] for p in pages} == {7}
+    mine = api.get("tp.ldvl", "/tasks", query_string={"view": "mine", "per_page": 3, "page": 2}).json
+    assert [t["id"] for t in mine["items"]] == [t["id"] for t in whole if t["assignee"] == "tp.ldvl"][3:6]
+
+
 def test_the_task_list_reads_as_many_statements_for_twenty_tasks_as_for_one(api):
     api.get("giamdoc", "/tasks")  # sign in first
     registered(api)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import AwareDateTime, db
@@ -59,6 +59,9 @@ class WorkflowInstance(db.Model):
     __mapper_args__ = {"version_id_col": lock_version}
 
 
+_LIST_ORDER = (text("urgency_rank DESC"), text("(due_at IS NULL)"), "due_at", "created_at", "id")
+
+
 class InboxTask(db.Model):
     """A user task that is (or was) ready, derived from the diagram's lanes.
 
@@ -67,12 +70,11 @@ class InboxTask(db.Model):
 
     __tablename__ = "inbox_tasks"
     __table_args__ = (
-        Index("ix_inbox_open_assignee", "status", "assignee_id", "urgency_rank", "due_at"),
-        Index("ix_inbox_open_role", "status", "role", "unit_code"),
-        # Everything the task list filters, counts and orders open tasks by, and the id: its tabs and the
-        # ids of a page are read from this index alone, without touching a row (tasks.inbox).
-        Index("ix_inbox_open_list", "status", "assignee_id", "role", "unit_code", "name", "urgency_rank", "due_at",
-              "created_at", "id"),
+        # A person's open tasks in list order (task_list.ORDER), one range per source of a task list
+        # (their own or a delegator's; a role's queue in a unit): the tabs are counted and a page's ids read
+        # from these alone, without touching a row.
+        Index("ix_inbox_open_own", "status", "assignee_id", *_LIST_ORDER, "name"),
+        Index("ix_inbox_open_queue", "status", "role", "unit_code", "assignee_id", *_LIST_ORDER, "name"),
         # The documents a person may see, one index per way a task shows one (access.visible_ids).
         Index("ix_inbox_assignee_document", "assignee_id", "document_id"),
         Index("ix_inbox_closed_by_document", "closed_by_id", "document_id"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from engine import documents
-from engine.processing import delegations, handover, overview, tasks
+from engine.processing import delegations, handover, overview, task_list, tasks
 from web.api.base import api, doc_response, json_body, token_required
 from web.api.serializers import delegation_json, task_json
 
@@ -13,8 +13,8 @@ from web.api.serializers import delegation_json, task_json
 @api.get("/tasks")
 @token_required
 def list_tasks():
-    flt = tasks.filter_from(request.args.to_dict())
-    found = tasks.inbox(g.user, flt)
+    flt = task_list.filter_from(request.args.to_dict())
+    found = task_list.inbox(g.user, flt)
     return jsonify({"items": [task_json(t) for t in found.items], "total": found.total, "page": flt.page,
                     "counts": found.counts})
 
@@ -22,7 +22,7 @@ def list_tasks():
 @api.get("/tasks/counts")
 @token_required
 def task_counts():
-    return jsonify(tasks.counts(g.user))
+    return jsonify(task_list.counts(g.user))
 
 
 @api.post("/tasks/<task_id>/claim")

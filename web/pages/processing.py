@@ -12,7 +12,7 @@ from engine.errors import DomainError, DuplicateSuspected
 from engine.incoming import duplicates
 from engine.models import ProcessingLine
 from engine.models.documents import Urgency
-from engine.processing import delegations, lines, overview, tasks
+from engine.processing import delegations, lines, overview, task_list, tasks
 from web.i18n import error_text
 from web.pages.common import (
     act,
@@ -31,8 +31,8 @@ bp = Blueprint("processing", __name__)
 @login_required
 def inbox():
     args = request.args
-    flt = tasks.filter_from(args.to_dict(), strict=False)  # a page just ignores a bad filter value
-    found = tasks.inbox(current_user, flt)
+    flt = task_list.filter_from(args.to_dict(), strict=False)  # a page just ignores a bad filter value
+    found = task_list.inbox(current_user, flt)
     pages = max((found.total + flt.per_page - 1) // flt.per_page, 1)
     return render_template("processing/inbox.html", items=found.items, total=found.total, flt=flt, pages=pages,
                            counts=found.counts, doc_types=DOC_TYPES, urgencies=Urgency.LABELS,
