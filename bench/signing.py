@@ -1,7 +1,9 @@
 """Signing benchmark: compose a one-page document, sign it as the leader, issue it with the
 organisation seal (number, date, timestamp from the demo TSA), verify both signatures.
 
-Prints the median time of each step over a few runs, and the total sign (leader + seal) time.
+Prints the median time of each step over a few runs, and the total sign (leader + seal) time; then
+the same document signed and issued through the JSON API (the leader's sign task, the clerk's issue
+task: everything a user waits for, with storing, the workflow, the registers and the outbox).
 """
 from __future__ import annotations
 
@@ -74,3 +76,45 @@ def run(workdir: Path) -> None:
         print(f"   verify both signatures:                   {med['verify'] * 1000:7.1f} ms")
         print("   sizes: " + ", ".join(f"{k} {v / 1024:.0f} KB" for k, v in sizes.items()))
         db.session.rollback()
+    _through_the_api(app)
+
+
+def _through_the_api(app) -> None:
+    import json
+
+    from bench.common import DEMO_PASSWORD
+
+    http = app.test_client()
+    headers = {}
+    for username in ("cv.ldvl", "tp.ldvl", "giamdoc", "vanthu"):
+        response = http.post("/api/v1/session", json={"username": username, "password": DEMO_PASSWORD})
+        headers[username] = {"Authorization": "Bearer " + response.json["token"]}
+
+    def step(username: str, doc_id: int, name: str, form: dict) -> dict:
+        tasks = http.get("/api/v1/tasks", headers=headers[username]).json["items"]
+        task = next(t for t in tasks if t["document_id"] == doc_id and t["name"] == name)
+        response = http.post(f"/api/v1/tasks/{task['id']}/complete", headers=headers[username], json=form)
+        assert response.status_code == 200, response.json
+        return response.json
+
+    meta = {"doc_type": "CV", "subject": "V/v rà soát nhu cầu đào tạo nghề năm 2026", "urgency": "normal",
+            "receivers": ["unit:ncc"], "signer": "user:giamdoc",
+            "body": "Đề nghị các đơn vị rà soát, tổng hợp nhu cầu đào tạo nghề năm 2026."}
+    times: dict[str, list[float]] = {"sign": [], "issue": []}
+    for _ in range(RUNS):
+        created = http.post("/api/v1/documents/outgoing", headers=headers["cv.ldvl"],
+                            data={"metadata": json.dumps(meta, ensure_ascii=False)},
+                            content_type="multipart/form-data")
+        assert created.status_code == 201, created.json
+        doc_id = created.json["id"]
+        step("cv.ldvl", doc_id, "submit", {})
+        step("tp.ldvl", doc_id, "review", {"decision": "approve"})
+        for username, name, form in (("giamdoc", "sign", {"decision": "sign", "pin": DEMO_PASSWORD}),
+                                     ("vanthu", "issue", {"pin": DEMO_PASSWORD})):
+            started = time.perf_counter()
+            done = step(username, doc_id, name, form)
+            times[name].append(time.perf_counter() - started)
+        assert done["status"] == "sent" and done["legal_standing"] == "legal", done["status"]
+    med = {k: statistics.median(v) * 1000 for k, v in times.items()}
+    print(f"   through the API (task list + completion, median of {RUNS}): sign {med['sign']:.1f} ms, "
+          f"issue {med['issue']:.1f} ms, sign + issue {med['sign'] + med['issue']:.1f} ms")

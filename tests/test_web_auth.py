@@ -94,3 +94,12 @@ def test_english_is_available(client):
     assert "Sign out" in page and "My tasks" in page
     client.post("/lang/vi", data={"next": "/inbox"})
     assert "Đăng xuất" in client.get("/inbox").get_data(as_text=True)
+
+
+def test_every_page_names_its_icon_and_the_root_icon_exists(client):
+    # Without it each first visit asked for /favicon.ico and logged a 404 in the browser's console.
+    page = client.get("/login").get_data(as_text=True)
+    assert 'rel="icon"' in page and "favicon.svg" in page
+    for path in ("/favicon.ico", "/static/favicon.svg"):
+        icon = client.get(path)
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data

@@ -32,14 +32,17 @@ from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import FormFillingError
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers import Signer
 from pyhanko.sign.timestamps import DummyTimeStamper, HTTPTimeStamper, TimeStamper
 from pyhanko.stamp import TextStampStyle
 
 from integrations.pdf._sync import run_blocking
 from integrations.pdf.fonts import find_font
+from integrations.pdf.local_tsa import LocalTimeStamper
 
 __all__ = [
     "FIELD_NUMBER", "FIELD_DATE", "FIELD_LEADER", "FIELD_ORG", "VN_TZ",
@@ -169,8 +172,6 @@ _ALIGN = {"left": layout.AxisAlignment.ALIGN_MIN, "center": layout.AxisAlignment
 
 def signature_field_names(pdf_bytes: bytes) -> list[tuple[str, bool]]:
     """(name, filled) for every signature field, empty ones included."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
     r = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
     return [(name, value is not None) for name, value, _ref in fields.enumerate_sig_fields(r)]
 
@@ -275,8 +276,7 @@ def sign_as_leader(pdf_bytes: bytes, signer: Signer, *, page: int, box: Box, nam
     pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec,
                                    timestamper=timestamper)
     params = {"hoten": name, "chucvu": position, "thoigian": _fmt_time(_now_vn(now))}
-    out = run_blocking(lambda: pdf_signer.async_sign_pdf(w, appearance_text_params=params))
-    return out.getvalue()
+    return _sign(pdf_signer, w, params)
 
 
 # --------------------------------------------------------------------------- step 3: clerk
@@ -347,8 +347,7 @@ def issue_with_seal(pdf_bytes: bytes, org_signer: Signer, *, number_text: str, d
     pdf_signer = signers.PdfSigner(meta, signer=org_signer, timestamper=timestamper, stamp_style=style,
                                    new_field_spec=spec)
     params = {"coquan": org_name, "thoigian": _fmt_time(_now_vn(now))}
-    out = run_blocking(lambda: pdf_signer.async_sign_pdf(w, appearance_text_params=params))
-    return out.getvalue()
+    return _sign(pdf_signer, w, params)
 
 
 def seal_annex(pdf_bytes: bytes, org_signer: Signer, *, text: str, timestamper: TimeStamper | None,
@@ -379,10 +378,38 @@ def seal_annex(pdf_bytes: bytes, org_signer: Signer, *, text: str, timestamper: 
                                    new_field_spec=spec)
     params = {"coquan": org_name, "noidung": text, "thoigian": _fmt_time(_now_vn(now))}
     try:
-        out = run_blocking(lambda: pdf_signer.async_sign_pdf(w, appearance_text_params=params))
+        return _sign(pdf_signer, w, params)
     except (FormFillingError, ValueError) as e:
         raise IssueError(str(e)) from e
-    return out.getvalue()
+
+
+# pyHanko sizes a signature's placeholder by first building a dummy signature (its CMS and, with a
+# timestamper, a dummy token): a tenth of the signing. The size depends on the signer's certificates
+# and the timestamper, never on the document, so pyHanko's estimate (its 50 % margin included) is
+# made once per signer and timestamper and then given as ``bytes_reserved``.
+_RESERVED: dict[tuple, int] = {}
+
+
+def _size_key(pdf_signer: signers.PdfSigner) -> tuple:
+    ts = pdf_signer.default_timestamper
+    tsa = getattr(ts, "url", None) or (ts.tsa_cert.sha256 if getattr(ts, "tsa_cert", None) else None)
+    meta = pdf_signer.signature_meta
+    return pdf_signer.signer.signing_cert.sha256, type(ts).__name__, tsa, meta.md_algorithm, meta.subfilter
+
+
+def _sign(pdf_signer: signers.PdfSigner, writer: IncrementalPdfFileWriter, params: dict) -> bytes:
+    key = _size_key(pdf_signer)
+    reserved = _RESERVED.get(key)
+    try:
+        out = run_blocking(lambda: pdf_signer.async_sign_pdf(writer, bytes_reserved=reserved,
+                                                             appearance_text_params=params)).getvalue()
+    except SigningError:
+        _RESERVED.pop(key, None)  # a signature outgrew the estimate (a TSA's answer grew): estimate anew
+        raise
+    if reserved is None:
+        byte_range = PdfFileReader(io.BytesIO(out)).embedded_signatures[-1].sig_object["/ByteRange"]
+        _RESERVED[key] = int(byte_range[2]) - int(byte_range[1]) - 2  # the hex digits between < and >
+    return out
 
 
 # --------------------------------------------------------------------------- timestampers
@@ -396,7 +423,7 @@ def _read(x: bytes | str | os.PathLike) -> bytes:
 def make_local_timestamper(tsa_cert_pem: bytes | str | os.PathLike, tsa_key_pem: bytes | str | os.PathLike,
                            intermediate_pem: bytes | str | os.PathLike | Sequence | None = None, *,
                            fixed_dt: _dt.datetime | None = None) -> DummyTimeStamper:
-    """In-process RFC 3161 TSA (pyHanko DummyTimeStamper) for tests/demo. PEM/DER bytes or paths."""
+    """In-process RFC 3161 TSA (integrations/pdf/local_tsa.py) for tests/demo. PEM/DER bytes or paths."""
     from pyhanko.keys import (
         load_certs_from_pemder_data,
         load_private_key_from_pemder_data,
@@ -409,7 +436,7 @@ def make_local_timestamper(tsa_cert_pem: bytes | str | os.PathLike, tsa_key_pem:
         items = intermediate_pem if isinstance(intermediate_pem, (list, tuple)) else [intermediate_pem]
         for it in items:
             embed.extend(load_certs_from_pemder_data(_read(it)))
-    return DummyTimeStamper(tsa_cert=tsa_cert, tsa_key=tsa_key, certs_to_embed=embed, fixed_dt=fixed_dt)
+    return LocalTimeStamper(tsa_cert=tsa_cert, tsa_key=tsa_key, certs_to_embed=embed, fixed_dt=fixed_dt)
 
 
 def make_http_timestamper(url: str, *, timeout: float = 10, auth: tuple[str, str] | None = None,

@@ -402,3 +402,28 @@ def test_http_timestamper_against_local_tsa(leader_signed, store, font_cache, pk
     assert hits and hits[0] == "application/timestamp-query"
     seal = _by_field(_verify(out, pki_paths))["CoQuan"]
     assert seal.ok and seal.timestamped and seal.time_source == "timestamp"
+
+
+def test_the_signature_size_is_estimated_once_per_signer_and_a_signature_that_outgrows_it_recovers(
+        pdf_with_fields, store, tsa, font_cache, pki_paths, monkeypatch):
+    from pyhanko.sign.general import SigningError
+
+    monkeypatch.setattr(signing, "_RESERVED", {})
+    seal = store.open_signer("org-seal", ORG_PIN)
+    leader = store.open_signer(LEADER.username, LEADER.pin)
+    first = _issue(_leader_sign(pdf_with_fields, leader, font_cache), seal, tsa, font_cache)
+    assert len(signing._RESERVED) == 2  # the leader's size, the seal's (with its timestamp)
+    sizes = dict(signing._RESERVED)
+    second = _issue(_leader_sign(pdf_with_fields, leader, font_cache), seal, tsa, font_cache)
+    assert signing._RESERVED == sizes  # the second document was signed in the sizes found for the first
+    for issued in (first, second):
+        assert [c.ok for c in _verify(issued, pki_paths, other_certs=pki_paths.other_certs())] == [True, True]
+    # A size found too small (a TSA whose answers grew) fails that signing and is estimated anew after it.
+    key = next(k for k in signing._RESERVED if k[1] != "NoneType")
+    signing._RESERVED[key] = 2048
+    with pytest.raises(SigningError):
+        _issue(_leader_sign(pdf_with_fields, leader, font_cache), seal, tsa, font_cache)
+    assert key not in signing._RESERVED
+    again = _issue(_leader_sign(pdf_with_fields, leader, font_cache), seal, tsa, font_cache)
+    assert signing._RESERVED[key] == sizes[key]
+    assert [c.ok for c in _verify(again, pki_paths, other_certs=pki_paths.other_certs())] == [True, True]

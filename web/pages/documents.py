@@ -1,7 +1,7 @@
 """Documents: the list, one document's page, its attachments."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from engine import documents
@@ -20,6 +20,12 @@ bp = Blueprint("documents", __name__)
 @login_required
 def home():
     return redirect(landing_url())
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """The icon, also where clients look for it without reading a page (no 404 in their console)."""
+    return current_app.send_static_file("favicon.svg")
 
 
 @bp.route("/documents")
