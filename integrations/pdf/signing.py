@@ -25,7 +25,7 @@ import os
 import tempfile
 import threading
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 from zoneinfo import ZoneInfo
 
 from pyhanko.pdf_utils import layout
@@ -272,11 +272,10 @@ def sign_as_leader(pdf_bytes: bytes, signer: Signer, *, page: int, box: Box, nam
         field_name, on_page=page, box=tuple(box),
         field_mdp_spec=fields.FieldMDPSpec(fields.FieldMDPAction.EXCLUDE,
                                            fields=[FIELD_NUMBER, FIELD_DATE, FIELD_ORG]))
-    w = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
     pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec,
                                    timestamper=timestamper)
     params = {"hoten": name, "chucvu": position, "thoigian": _fmt_time(_now_vn(now))}
-    return _sign(pdf_signer, w, params)
+    return _sign(pdf_signer, lambda: IncrementalPdfFileWriter(io.BytesIO(pdf_bytes)), params)
 
 
 # --------------------------------------------------------------------------- step 3: clerk
@@ -317,18 +316,22 @@ def issue_with_seal(pdf_bytes: bytes, org_signer: Signer, *, number_text: str, d
                                           margins=layout.Margins(left=1, right=1, bottom=4),
                                           inner_content_scaling=layout.InnerScaling.NO_SCALING)
 
-    w = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
-    try:
+    def filled() -> IncrementalPdfFileWriter:
         from pyhanko.pdf_utils.form_tools import populate_static_text_field
 
-        populate_static_text_field(w, FIELD_NUMBER, _text_style(regular, field_font_size,
-                                                               layout_rule=field_rule(number_align)),
-                                   number_text)
-        populate_static_text_field(w, FIELD_DATE, _text_style(italic, field_font_size,
-                                                             layout_rule=field_rule(date_align)),
-                                   date_text)
-    except FormFillingError as e:
-        raise IssueError(str(e)) from e
+        w = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
+        try:
+            populate_static_text_field(w, FIELD_NUMBER, _text_style(regular, field_font_size,
+                                                                   layout_rule=field_rule(number_align)),
+                                       number_text)
+            populate_static_text_field(w, FIELD_DATE, _text_style(italic, field_font_size,
+                                                                 layout_rule=field_rule(date_align)),
+                                       date_text)
+        except FormFillingError as e:
+            raise IssueError(str(e)) from e
+        return w
+
+    first = filled()  # a field missing or filled is refused before anything is built
 
     style = TextStampStyle(
         stamp_text="%(coquan)s\nThời gian ký: %(thoigian)s" if show_text else "",
@@ -347,7 +350,7 @@ def issue_with_seal(pdf_bytes: bytes, org_signer: Signer, *, number_text: str, d
     pdf_signer = signers.PdfSigner(meta, signer=org_signer, timestamper=timestamper, stamp_style=style,
                                    new_field_spec=spec)
     params = {"coquan": org_name, "thoigian": _fmt_time(_now_vn(now))}
-    return _sign(pdf_signer, w, params)
+    return _sign(pdf_signer, _first_then(first, filled), params)
 
 
 def seal_annex(pdf_bytes: bytes, org_signer: Signer, *, text: str, timestamper: TimeStamper | None,
@@ -378,34 +381,44 @@ def seal_annex(pdf_bytes: bytes, org_signer: Signer, *, text: str, timestamper: 
                                    new_field_spec=spec)
     params = {"coquan": org_name, "noidung": text, "thoigian": _fmt_time(_now_vn(now))}
     try:
-        return _sign(pdf_signer, w, params)
+        return _sign(pdf_signer, _first_then(w, lambda: IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))), params)
     except (FormFillingError, ValueError) as e:
         raise IssueError(str(e)) from e
 
 
 # pyHanko sizes a signature's placeholder by first building a dummy signature (its CMS and, with a
-# timestamper, a dummy token): a tenth of the signing. The size depends on the signer's certificates
-# and the timestamper, never on the document, so pyHanko's estimate (its 50 % margin included) is
-# made once per signer and timestamper and then given as ``bytes_reserved``.
+# timestamper, a dummy token): a tenth of the signing. The size depends on the certificates the signer
+# embeds and on the timestamper, never on the document, so pyHanko's estimate (its 50 % margin included)
+# is made once for each of these and then given as ``bytes_reserved``.
 _RESERVED: dict[tuple, int] = {}
 
 
 def _size_key(pdf_signer: signers.PdfSigner) -> tuple:
-    ts = pdf_signer.default_timestamper
+    signer, ts, meta = pdf_signer.signer, pdf_signer.default_timestamper, pdf_signer.signature_meta
+    certs = tuple(sorted(c.sha256 for c in signer.cert_registry)) if signer.cert_registry else ()
     tsa = getattr(ts, "url", None) or (ts.tsa_cert.sha256 if getattr(ts, "tsa_cert", None) else None)
-    meta = pdf_signer.signature_meta
-    return pdf_signer.signer.signing_cert.sha256, type(ts).__name__, tsa, meta.md_algorithm, meta.subfilter
+    return signer.signing_cert.sha256, certs, type(ts).__name__, tsa, meta.md_algorithm, meta.subfilter
 
 
-def _sign(pdf_signer: signers.PdfSigner, writer: IncrementalPdfFileWriter, params: dict) -> bytes:
+def _first_then(first: IncrementalPdfFileWriter, make: Callable[[], IncrementalPdfFileWriter]):
+    """``first`` the first time, then ``make()``: signing again needs a writer not yet signed into."""
+    pending = [first]
+    return lambda: pending.pop() if pending else make()
+
+
+def _sign(pdf_signer: signers.PdfSigner, writer: Callable[[], IncrementalPdfFileWriter], params: dict) -> bytes:
+    """Sign what ``writer()`` prepares, in the size found before for this signer; a signature that
+    outgrows it (a TSA whose answers grew) is signed again on a fresh writer, sized anew."""
     key = _size_key(pdf_signer)
     reserved = _RESERVED.get(key)
     try:
-        out = run_blocking(lambda: pdf_signer.async_sign_pdf(writer, bytes_reserved=reserved,
+        out = run_blocking(lambda: pdf_signer.async_sign_pdf(writer(), bytes_reserved=reserved,
                                                              appearance_text_params=params)).getvalue()
     except SigningError:
-        _RESERVED.pop(key, None)  # a signature outgrew the estimate (a TSA's answer grew): estimate anew
-        raise
+        if reserved is None:
+            raise
+        _RESERVED.pop(key, None)
+        return _sign(pdf_signer, writer, params)
     if reserved is None:
         byte_range = PdfFileReader(io.BytesIO(out)).embedded_signatures[-1].sig_object["/ByteRange"]
         _RESERVED[key] = int(byte_range[2]) - int(byte_range[1]) - 2  # the hex digits between < and >
