@@ -83,6 +83,13 @@ class Throttled(DomainError):
     code = "throttled"
 
 
+class ServiceUnavailable(DomainError):
+    """An outside service a step needs (the timestamp authority) did not answer: nothing is stored."""
+
+    status = 503
+    code = "service_unavailable"
+
+
 class WorkflowFailure(DomainError):
     """A diagram error (bad expression, unknown operator): the change is rolled back."""
 

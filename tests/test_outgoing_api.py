@@ -345,3 +345,30 @@ def test_delegate_signs_with_own_key_and_pin_is_never_stored(api):
     states = " ".join(i.state for i in db.session.query(WorkflowInstance).filter_by(document_id=doc_id))
     notes = " ".join(str(e.note) + str(e.details) for e in db.session.query(HistoryEvent).filter_by(document_id=doc_id))
     assert DEMO_PASSWORD not in states and DEMO_PASSWORD not in notes and '"pin"' not in states
+
+
+def test_a_timestamp_authority_that_does_not_answer_issues_nothing_and_says_so(api, app):
+    import socket
+
+    with socket.socket() as closed:  # a port nothing listens on: the TSA is down
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    doc_id = to_signing(api)
+    step(api, "giamdoc", doc_id, "sign", {"decision": "sign", "pin": DEMO_PASSWORD})
+    app.config["QOFFICE_TSA_URL"] = f"http://127.0.0.1:{port}/tsa"
+    try:
+        task = api.task("vanthu", doc_id, "issue")
+        down = api.complete("vanthu", task["id"], {"pin": DEMO_PASSWORD})
+    finally:
+        del app.config["QOFFICE_TSA_URL"]
+    assert down.status_code == 503 and down.json["error"] == "timestamp_unavailable"
+    assert "dấu thời gian" in down.json["message"] and "chưa được ban hành" in down.json["message"]
+    after = api.get("vanthu", f"/documents/{doc_id}").json
+    assert after["status"] == "signed" and after["number"] is None
+    assert [a["kind"] for a in after["attachments"]] == ["to_sign", "signed"]
+    assert db.session.query(RegisterCounter).filter_by(register="outgoing").count() == 0
+    packages = db.session.query(OutboxMessage).filter_by(document_id=doc_id, kind="edxml_document")
+    assert packages.count() == 0
+    # The task is still there; once the TSA answers again the clerk issues it with the first number.
+    sent = step(api, "vanthu", doc_id, "issue", {"pin": DEMO_PASSWORD})
+    assert sent["status"] == "sent" and sent["number"] == "01" and packages.count() == 1

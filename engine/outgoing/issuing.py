@@ -12,7 +12,7 @@ import io
 from functools import lru_cache
 
 from engine import history, settings
-from engine.errors import N_, DangerousContent, InvalidInput
+from engine.errors import N_, DangerousContent, InvalidInput, ServiceUnavailable
 from engine.incoming import signatures
 from engine.models import Document
 from engine.models.documents import Urgency
@@ -146,7 +146,7 @@ def sign_document(ctx, note=None, **_params) -> dict:
 
 @operator("outgoing/issue", "Ban hành: cấp số, ngày trong sổ văn bản đi và ký số của cơ quan (con dấu, dấu thời gian)")
 def issue_document(ctx, **_params) -> dict:
-    from integrations.pdf.signing import issue_with_seal
+    from integrations.pdf.signing import TimestampUnavailable, issue_with_seal
 
     document = ctx.document
     seal = take_secret(ctx, "seal_signer")
@@ -167,6 +167,10 @@ def issue_document(ctx, **_params) -> dict:
             seal_box=tuple(layout["seal_box"]), page=int(layout["page"]), timestamper=signing_keys.timestamper(),
             org_name=settings.get("ORG_NAME"), seal_png=seal_image(), location=place, now=when)
         sealed_annexes = annexes.seal(document, seal, number_notation=text_number, when=when)
+    except TimestampUnavailable as exc:  # the whole step rolls back: no number taken, nothing sent
+        raise ServiceUnavailable(N_("Không lấy được dấu thời gian từ máy chủ cấp dấu thời gian, nên văn bản "
+                                    "chưa được ban hành. Vui lòng thử lại sau ít phút; nếu vẫn lỗi, báo quản "
+                                    "trị hệ thống."), code="timestamp_unavailable") from exc
     finally:
         signing_keys.close(seal)
     document.number, document.notation, document.issued_on = number_text(number), notation, when.date()

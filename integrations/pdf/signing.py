@@ -37,7 +37,7 @@ from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers import Signer
-from pyhanko.sign.timestamps import DummyTimeStamper, HTTPTimeStamper, TimeStamper
+from pyhanko.sign.timestamps import DummyTimeStamper, HTTPTimeStamper, TimeStamper, TimestampRequestError
 from pyhanko.stamp import TextStampStyle
 
 from integrations.pdf._sync import run_blocking
@@ -46,7 +46,7 @@ from integrations.pdf.local_tsa import LocalTimeStamper
 
 __all__ = [
     "FIELD_NUMBER", "FIELD_DATE", "FIELD_LEADER", "FIELD_ORG", "VN_TZ",
-    "IssueError", "Box",
+    "IssueError", "TimestampUnavailable", "Box",
     "add_issue_fields", "sign_as_leader", "issue_with_seal", "seal_box_over", "seal_annex",
     "make_local_timestamper", "make_http_timestamper", "stamp_font", "signature_field_names",
 ]
@@ -58,6 +58,10 @@ FIELD_ORG = "CoQuan"
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 Box = tuple[float, float, float, float]  # (x1, y1, x2, y2) in PDF points, origin bottom-left
+
+
+class TimestampUnavailable(RuntimeError):
+    """The timestamp authority did not answer or answered badly: nothing was signed."""
 
 
 class IssueError(ValueError):
@@ -414,6 +418,8 @@ def _sign(pdf_signer: signers.PdfSigner, writer: Callable[[], IncrementalPdfFile
     try:
         out = run_blocking(lambda: pdf_signer.async_sign_pdf(writer(), bytes_reserved=reserved,
                                                              appearance_text_params=params)).getvalue()
+    except TimestampRequestError as e:
+        raise TimestampUnavailable(str(e)) from e
     except SigningError:
         if reserved is None:
             raise

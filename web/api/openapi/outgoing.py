@@ -140,4 +140,6 @@ def extend_openapi(spec: dict) -> dict:
         schema = complete["requestBody"]["content"]["application/json"]["schema"]
         schema.setdefault("anyOf", []).extend([{"$ref": f"#/components/schemas/{n}"} for n in (
             "ReviewForm", "SignForm", "IssueForm")])
+        complete["responses"]["503"] = err("issue: the timestamp authority did not answer "
+                                           "(timestamp_unavailable); nothing is stored")
     return spec
