@@ -25,7 +25,8 @@ def _remaining_minutes(due, now):
     return int(current_calendar().working_time_between(now, due).total_seconds() // 60)
 
 
-def task_json(task: InboxTask) -> dict:
+def task_json(task) -> dict:
+    """An inbox row (InboxTask) or a line of a task list (task_list.ListedTask) as the API shows a task."""
     now = clock.now()
     doc = task.document
     return {
