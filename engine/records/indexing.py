@@ -2,10 +2,10 @@
 
 - ``search_text``: a folded copy of its metadata kept on the document (the inbox filter reads it).
 - ``document_texts``: folded metadata plus the folded text of its PDF files, for full-text search
-  (engine/records/fulltext.py). A row is rewritten in the same flush that changes what it is made
-  of — a new document, changed metadata, a new attachment — so search never disagrees with the
-  document, whichever engine function made the change; the extraction job rewrites it when the
-  text of a file becomes known.
+  (engine/records/fulltext.py). A row is rewritten in the transaction that changes what it is made
+  of — a new document, changed metadata, a new attachment — as it commits, so search never disagrees
+  with the document, whichever engine function made the change; the extraction job rewrites it when
+  the text of a file becomes known.
 """
 from __future__ import annotations
 
@@ -59,6 +59,9 @@ def refresh(connection, document_ids) -> None:
         connection.execute(insert(DocumentText), rows)
 
 
+_PENDING = "documents to reindex"
+
+
 def _changed_documents(session: Session) -> set[int]:
     ids = set()
     for obj in session.new:
@@ -74,7 +77,22 @@ def _changed_documents(session: Session) -> set[int]:
 
 
 @event.listens_for(Session, "after_flush")
-def _reindex_changed(session: Session, _flush_context) -> None:
+def _note_changed(session: Session, _flush_context) -> None:
     ids = _changed_documents(session)
     if ids:
+        session.info.setdefault(_PENDING, set()).update(ids)
+
+
+# Rewritten once, as the transaction commits: a change flushed in several steps (the document, then
+# its files) rewrote its row at each step.
+@event.listens_for(Session, "before_commit")
+def _reindex_changed(session: Session) -> None:
+    session.flush()  # the transaction's last changes note their documents too
+    ids = session.info.pop(_PENDING, None)
+    if ids:
         refresh(session.connection(), ids)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_changed(session: Session) -> None:
+    session.info.pop(_PENDING, None)
