@@ -209,7 +209,7 @@ class ListedDocument:
     sender_org_name: str | None
     urgency: str
 
-    number_notation = Document.number_notation
+    number_notation = Document.number_notation  # the model's property: it reads only number and notation
 
 
 @dataclass(frozen=True)
