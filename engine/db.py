@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
@@ -34,8 +35,22 @@ def lock_rows(model, ids) -> None:
     SQLite writes one transaction at a time anyway). Transactions that lock what they are about to
     change this way wait for each other instead of deadlocking."""
     ids = sorted(set(ids))
-    if ids:
+    # pysqlite opens SQLite's write transaction at the first write, which already waits for the
+    # other writer: a SELECT there would lock nothing, only cost a statement.
+    if ids and db.session.get_bind().dialect.name != "sqlite":
         db.session.execute(select(model.id).where(model.id.in_(ids)).order_by(model.id).with_for_update())
+
+
+def insert_once(model, values: dict) -> bool:
+    """Insert one row of ``model`` unless a row with the same unique ``key`` exists (then False).
+
+    One statement, and atomic: two transactions queueing the same effect at once cannot both
+    succeed, nor does the second fail, as a look-up followed by an insert would.
+    """
+    dialect = db.session.get_bind().dialect.name
+    build = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = build(model.__table__).values(**values).on_conflict_do_nothing(index_elements=["key"])
+    return db.session.execute(statement).rowcount == 1
 
 
 def transaction_cache(name: str, changed_by: type) -> dict:

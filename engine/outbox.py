@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 
 from engine import clock
-from engine.db import db
+from engine.db import db, insert_once
 from engine.models import OutboxMessage
 from engine.tx import transaction
 
@@ -22,21 +22,15 @@ BACKOFF_CAP_MINUTES = 60
 
 
 def enqueue(kind: str, key: str, payload: dict, *, document_id: int | None = None,
-            status: str = "pending") -> OutboxMessage | None:
-    """Queue one message unless a message with ``key`` exists already (then None)."""
-    for pending in db.session.new:  # queued earlier in this same transaction
+            status: str = "pending") -> bool:
+    """Queue one message unless a message with ``key`` exists already (then False)."""
+    for pending in db.session.new:  # added as an object earlier in this same transaction
         if isinstance(pending, OutboxMessage) and pending.key == key:
-            return None
-    # Pending rows of other tables do not change the answer: leave them for one flush later
-    # instead of flushing them here, once per queued message.
-    with db.session.no_autoflush:
-        if db.session.query(OutboxMessage.id).filter_by(key=key).first() is not None:
-            return None
+            return False
     now = clock.now()
-    message = OutboxMessage(kind=kind, key=key, payload=payload, document_id=document_id, status=status,
-                            created_at=now, next_attempt_at=now)
-    db.session.add(message)
-    return message
+    return insert_once(OutboxMessage, {"kind": kind, "key": key, "payload": payload, "document_id": document_id,
+                                       "status": status, "created_at": now, "next_attempt_at": now,
+                                       "attempts": 0})
 
 
 def backoff(attempts: int, cap_minutes: int = BACKOFF_CAP_MINUTES) -> timedelta:

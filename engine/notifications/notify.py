@@ -6,7 +6,7 @@ person twice, whatever retries, restarts or second schedulers do.
 from __future__ import annotations
 
 from engine import clock, settings
-from engine.db import db
+from engine.db import db, insert_once
 from engine.models import Document, Notification, User
 from engine.models.documents import Urgency
 from engine.notifications import preferences
@@ -33,13 +33,6 @@ def describe(document: Document) -> str:
     ]))
 
 
-def _already(key: str) -> bool:
-    if any(isinstance(n, Notification) and n.key == key for n in db.session.new):
-        return True
-    with db.session.no_autoflush:  # only notifications tell, and the pending ones were just looked at
-        return db.session.query(Notification.id).filter_by(key=key).first() is not None
-
-
 def notify(users, document: Document | None, kind: str, subject: str, body: str, *, key: str,
            email: bool = True, attachments: list[dict] | None = None) -> int:
     """Notify each user once for ``key``: in the app, and by email as the user chose for ``kind``
@@ -56,17 +49,17 @@ def notify(users, document: Document | None, kind: str, subject: str, body: str,
             continue
         seen.add(user.id)
         personal_key = f"{key}:{user.username}"
-        if _already(personal_key):
-            continue
         channel = preferences.channel(user, kind, urgent=urgent) if email else "off"
+        if not insert_once(Notification, {
+                "user_id": user.id, "document_id": document.id if document else None, "kind": kind,
+                "message": subject, "body": body, "created_at": clock.now(), "key": personal_key,
+                "delivery": {"email": "email", "digest": "digest"}.get(channel, "none")}):
+            continue  # this person heard of this event already
         if channel == "email":
             enqueue("email", personal_key, {"to": [user.email] if user.email else [], "subject": subject,
                                             "body": body, "username": user.username,
                                             **({"attachments": attachments} if attachments else {})},
                     document_id=document.id if document else None, status="pending" if user.email else "held")
-        db.session.add(Notification(user_id=user.id, document_id=document.id if document else None, kind=kind,
-                                    message=subject, body=body, created_at=clock.now(), key=personal_key,
-                                    delivery={"email": "email", "digest": "digest"}.get(channel, "none")))
         count += 1
     return count
 

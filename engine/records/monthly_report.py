@@ -87,7 +87,7 @@ def send_monthly_report(render_pdf: Callable[[Statistics], bytes], now: datetime
         queued = notify(pending, None, "monthly_report", subject, body, key=key, attachments=files)
         for address in pending_external:
             if enqueue("email", f"{key}:external:{address}",
-                       {"to": [address], "subject": subject, "body": body, "attachments": files}) is not None:
+                       {"to": [address], "subject": subject, "body": body, "attachments": files}):
                 queued += 1
     return queued
 
