@@ -372,3 +372,36 @@ def test_a_timestamp_authority_that_does_not_answer_issues_nothing_and_says_so(a
     # The task is still there; once the TSA answers again the clerk issues it with the first number.
     sent = step(api, "vanthu", doc_id, "issue", {"pin": DEMO_PASSWORD})
     assert sent["status"] == "sent" and sent["number"] == "01" and packages.count() == 1
+
+
+def _certified_no_changes(pdf: bytes, tmp_path) -> bytes:
+    """``pdf`` certified by another agency's software with DocMDP "no changes allowed"."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    from integrations.pdf import pki
+
+    paths = pki.create_pki(tmp_path / "other-agency", "Ủy ban nhân dân tỉnh Quảng Nam",
+                           [pki.Person("khac", "Người Khác", "Chánh Văn phòng", "pin-1")], "seal-1")
+    signer = signers.SimpleSigner.load_pkcs12(str(paths.directory / "khac.p12"), passphrase=b"pin-1")
+    meta = signers.PdfSignatureMetadata(field_name="Certified", certify=True,
+                                        docmdp_permissions=fields.MDPPerm.NO_CHANGES)
+    return signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), meta, signer=signer).getvalue()
+
+
+def test_a_draft_already_signed_elsewhere_is_refused_at_submission_in_plain_vietnamese(api, tmp_path):
+    import weasyprint
+
+    from tests.integrations.pdf_support import DOC_HTML, LEADER_BOX, NUMBER_BOX
+
+    locked = _certified_no_changes(weasyprint.HTML(string=DOC_HTML).write_pdf(), tmp_path)
+    meta = outgoing_meta(doc_type="QĐ", body=None, receivers=["org:000.00.00.H47"],
+                         layout={"number_box": list(NUMBER_BOX), "leader_box": list(LEADER_BOX), "page": 0})
+    created = create(api, "tp.ldvl", meta=meta, files=[("quyet-dinh.pdf", locked)])
+    assert created.status_code == 201, created.json
+    doc_id = created.json["id"]
+    refused = step(api, "tp.ldvl", doc_id, "submit", status=422)
+    assert refused["message"] == ("Tệp PDF quyet-dinh.pdf đã có chữ ký số nên không thêm được số, ngày và chữ "
+                                  "ký của Q-Office. Hãy tải lên bản chưa ký.")
+    after = api.get("tp.ldvl", f"/documents/{doc_id}").json
+    assert after["status"] == "draft" and api.task("tp.ldvl", doc_id, "submit") is not None

@@ -105,7 +105,7 @@ def _default_boxes(pdf_bytes: bytes) -> tuple[dict, int]:
 
 def prepare_to_sign(document: Document) -> Prepared:
     """The PDF the leader signs, with the empty number/date fields; raises InvalidInput."""
-    from integrations.pdf.signing import IssueError, add_issue_fields, seal_box_over
+    from integrations.pdf.signing import AlreadySigned, IssueError, add_issue_fields, seal_box_over
 
     name = f"trinh-ky-{document.id}.pdf"
     if (document.body or "").strip():
@@ -142,6 +142,10 @@ def prepare_to_sign(document: Document) -> Prepared:
     try:
         pdf = add_issue_fields(data, number_box=tuple(layout["number_box"]), date_box=tuple(layout["date_box"]),
                                page=int(layout["number_page"]))
+    except AlreadySigned as exc:  # another agency's software signed it: ours would break that signature
+        raise InvalidInput(N_("Tệp PDF %(name)s đã có chữ ký số nên không thêm được số, ngày và chữ ký của "
+                              "Q-Office. Hãy tải lên bản chưa ký."), params={"name": final.name},
+                           details={"files": str(exc)}) from None
     except IssueError as exc:
         raise InvalidInput(N_("Tệp PDF không dùng được để trình ký: %(detail)s"), params={"detail": str(exc)},
                            details={"files": str(exc)}) from None

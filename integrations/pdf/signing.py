@@ -46,7 +46,7 @@ from integrations.pdf.local_tsa import LocalTimeStamper
 
 __all__ = [
     "FIELD_NUMBER", "FIELD_DATE", "FIELD_LEADER", "FIELD_ORG", "VN_TZ",
-    "IssueError", "TimestampUnavailable", "Box",
+    "IssueError", "AlreadySigned", "TimestampUnavailable", "Box",
     "add_issue_fields", "sign_as_leader", "issue_with_seal", "seal_box_over", "seal_annex",
     "make_local_timestamper", "make_http_timestamper", "stamp_font", "signature_field_names",
 ]
@@ -67,6 +67,10 @@ class TimestampUnavailable(RuntimeError):
 class IssueError(ValueError):
     """The document cannot be prepared/issued as asked (missing or already filled field,
     no leader signature, already signed when adding fields...)."""
+
+
+class AlreadySigned(IssueError):
+    """The PDF carries a signature already: fields added now would break it (or a certification forbids them)."""
 
 
 # --------------------------------------------------------------------------- fonts
@@ -197,12 +201,12 @@ def add_issue_fields(pdf_bytes: bytes, *, number_box: Box, date_box: Box, page: 
             while stack:
                 f = stack.pop()
                 if "/FT" in f and f.FT == Name.Sig and "/V" in f:
-                    raise IssueError("the PDF is already signed; fields must be added before signing")
+                    raise AlreadySigned("the PDF is already signed; fields must be added before signing")
                 if "/T" in f:
                     existing.add(str(f.T))
                 stack.extend(f.get("/Kids", []))
         if "/Perms" in pdf.Root:
-            raise IssueError("the PDF is already signed (certified); fields must be added before signing")
+            raise AlreadySigned("the PDF is already signed (certified); fields must be added before signing")
         for name in (FIELD_NUMBER, FIELD_DATE):
             if name in existing:
                 raise IssueError(f"the PDF already has a field named {name}")
