@@ -106,6 +106,12 @@ def client(app):
     return app.test_client()
 
 
+def login(client, username: str = "vanthu", password: str = DEMO_PASSWORD, *, next_url: str | None = None):
+    """Sign in through the web form; the response (a 302 when it worked)."""
+    query = {"next": next_url} if next_url is not None else {}
+    return client.post("/login", query_string=query, data={"username": username, "password": password})
+
+
 def make_pdf(text: str | None = None) -> bytes:
     """A small valid PDF, unique unless ``text`` is given (so sha256 duplicates are deliberate)."""
     pdf = pikepdf.new()

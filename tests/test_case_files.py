@@ -12,7 +12,7 @@ import zipfile
 from lxml import etree
 
 from engine.records import extraction
-from tests.conftest import incoming_meta
+from tests.conftest import incoming_meta, login
 from tests.test_lifecycle_api import registered, route
 from tests.test_reports import pdf_text_raw
 
@@ -62,18 +62,11 @@ def test_case_file_lifecycle_and_archive_package(app, api):
     assert "MỤC LỤC HỒ SƠ NỘP LƯU NĂM 2026" in toc and "Hồ sơ số LĐVL.05" in toc
 
 
-def login(client, username):
-    from tests.conftest import DEMO_PASSWORD
-
-    response = client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
-    assert response.status_code in (200, 302)
-
-
 def test_pages_search_registers_statistics_slip(app, api, client):
     doc = registered(api, subject="V/v chi trả trợ cấp ưu đãi tháng 12")
     route(api, doc, {"lead": ["unit:ncc"], "instruction": "Phòng NCC chủ trì, báo cáo trước 15/12."})
     extraction.extract_pending()
-    login(client, "vanthu")
+    assert login(client, "vanthu").status_code == 302
     page = client.get("/documents?q=tro cap uu dai").get_data(as_text=True)
     assert "V/v chi trả trợ cấp ưu đãi tháng 12" in page and 'data-testid="total">1<' in page
     saved = client.post("/searches", data={"name": "Ưu đãi", "q": "tro cap uu dai"}, follow_redirects=True)
@@ -94,7 +87,7 @@ def test_pages_search_registers_statistics_slip(app, api, client):
 
 def test_slip_of_a_document_not_routed_yet_prints_in_the_form_font(api, client):
     doc = registered(api, subject="V/v hồ sơ chưa phân công")
-    login(client, "vanthu")
+    assert login(client, "vanthu").status_code == 302
     pdf = client.get(f"/documents/{doc}/slip?format=pdf")
     assert pdf.status_code == 200 and "V/v hồ sơ chưa phân công" in pdf_text_raw(pdf.data)
     api_pdf = api.get("vanthu", f"/documents/{doc}/slip")

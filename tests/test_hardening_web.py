@@ -3,12 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import DEMO_PASSWORD
-
-
-def login(client, next_url=None, username="vanthu"):
-    query = {"next": next_url} if next_url is not None else {}
-    return client.post("/login", query_string=query, data={"username": username, "password": DEMO_PASSWORD})
+from tests.conftest import DEMO_PASSWORD, login
 
 
 @pytest.mark.parametrize("target", [
@@ -16,14 +11,14 @@ def login(client, next_url=None, username="vanthu"):
     "/inbox\r\nSet-Cookie: x=1", "javascript:alert(1)", "evil.example", " //evil.example",
 ])
 def test_sign_in_never_redirects_to_another_site(client, target):
-    response = login(client, target)
+    response = login(client, next_url=target)
     assert response.status_code == 302
     location = response.headers["Location"]
     assert location.endswith("/inbox") and "evil" not in location and "\n" not in location
 
 
 def test_sign_in_returns_to_the_page_asked_for(client):
-    response = login(client, "/documents?direction=incoming&page=2")
+    response = login(client, next_url="/documents?direction=incoming&page=2")
     assert response.status_code == 302 and response.headers["Location"].endswith("/documents?direction=incoming&page=2")
 
 

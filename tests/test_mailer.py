@@ -14,7 +14,7 @@ from engine.models import Document, OutboxMessage, User
 from engine.notifications import mailer
 from engine.notifications.notify import notify
 from engine.tx import transaction
-from tests.conftest import DEMO_PASSWORD, incoming_meta
+from tests.conftest import incoming_meta, login
 from tests.test_mail import CollectingHandler, free_port
 
 SUBJECT = "Văn bản quá hạn: 12/QĐ-UBND về chính sách người có công"
@@ -172,11 +172,6 @@ def test_stale_claim_is_retried_and_edxml_rows_left_alone(app, server):
     assert edxml.status == "pending" and edxml.attempts == 0
 
 
-def login(client, username):
-    response = client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
-    assert response.status_code == 302, response.data
-
-
 def test_without_smtp_mail_waits_and_is_readable_by_the_administrator(app, api, client):
     clock.set_time(MONDAY_9)
     doc_id = vietnamese_document(api)
@@ -186,12 +181,12 @@ def test_without_smtp_mail_waits_and_is_readable_by_the_administrator(app, api, 
     db.session.expire_all()
     assert db.session.get(OutboxMessage, message.id).status == "pending"
 
-    login(client, "vanthu")
+    assert login(client, "vanthu").status_code == 302
     assert client.get("/admin/mail").status_code == 403
     assert client.get(f"/admin/mail/{message.id}").status_code == 403
     client.post("/logout")
 
-    login(client, "quantri")
+    assert login(client, "quantri").status_code == 302
     page = client.get("/admin/mail")
     assert page.status_code == 200
     html = page.get_data(as_text=True)

@@ -8,11 +8,7 @@ import pytest
 from engine import clock
 from engine.db import db
 from engine.models import User
-from tests.conftest import DEMO_PASSWORD
-
-
-def login(client, username="vanthu", password=DEMO_PASSWORD):
-    return client.post("/login", data={"username": username, "password": password})
+from tests.conftest import DEMO_PASSWORD, login
 
 
 def test_passwords_are_argon2_hashes(app):

@@ -5,32 +5,28 @@ from __future__ import annotations
 from engine.db import db
 from engine.models import User, UserSession
 from engine.people import directory
-from tests.conftest import DEMO_PASSWORD
-
-
-def login(client, username="cv.ldvl", password=DEMO_PASSWORD):
-    return client.post("/login", data={"username": username, "password": password})
+from tests.conftest import DEMO_PASSWORD, login
 
 
 def test_a_stale_cookie_after_sign_out_is_refused(app):
     browser = app.test_client()
-    assert login(browser).status_code == 302
+    assert login(browser, "cv.ldvl").status_code == 302
     stale = browser.get_cookie("session").value
     browser.post("/logout")
     # A late response (e.g. a PDF still loading when the person signed out) puts the old cookie back.
     browser.set_cookie("session", stale)
     ended = browser.get("/inbox")
     assert ended.status_code == 302 and "/login" in ended.headers["Location"]
-    again = login(browser)
+    again = login(browser, "cv.ldvl")
     assert again.headers["Location"].endswith("/inbox")
     assert browser.get("/login").headers["Location"].endswith("/inbox")  # already signed in
-    assert login(browser).status_code == 302 and browser.post("/login?next=/login", data={
+    assert login(browser, "cv.ldvl").status_code == 302 and browser.post("/login?next=/login", data={
         "username": "cv.ldvl", "password": DEMO_PASSWORD}).headers["Location"].endswith("/inbox")
 
 
 def test_sign_out_everywhere_ends_the_other_browsers(app):
     office, phone = app.test_client(), app.test_client()
-    login(office), login(phone)
+    login(office, "cv.ldvl"), login(phone, "cv.ldvl")
     assert phone.get("/inbox").status_code == 200
     page = office.get("/account/").get_data(as_text=True)
     assert page.count("<tr><td>Trình duyệt") == 2
