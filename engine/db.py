@@ -50,7 +50,8 @@ def insert_once(model, values: dict) -> bool:
     dialect = db.session.get_bind().dialect.name
     build = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = build(model.__table__).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    return db.session.execute(statement).rowcount == 1
+    with db.session.no_autoflush:  # what is pending changes nothing here: flush it later, at once
+        return db.session.execute(statement).rowcount == 1
 
 
 def transaction_cache(name: str, changed_by: type) -> dict:

@@ -380,13 +380,16 @@ def _certified_no_changes(pdf: bytes, tmp_path) -> bytes:
     from pyhanko.sign import fields, signers
 
     from integrations.pdf import pki
+    from integrations.pdf._sync import run_blocking
 
     paths = pki.create_pki(tmp_path / "other-agency", "Ủy ban nhân dân tỉnh Quảng Nam",
                            [pki.Person("khac", "Người Khác", "Chánh Văn phòng", "pin-1")], "seal-1")
     signer = signers.SimpleSigner.load_pkcs12(str(paths.directory / "khac.p12"), passphrase=b"pin-1")
     meta = signers.PdfSignatureMetadata(field_name="Certified", certify=True,
                                         docmdp_permissions=fields.MDPPerm.NO_CHANGES)
-    return signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), meta, signer=signer).getvalue()
+    pdf_signer = signers.PdfSigner(meta, signer=signer)
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    return run_blocking(lambda: pdf_signer.async_sign_pdf(writer)).getvalue()  # an event loop may be running
 
 
 def test_a_draft_already_signed_elsewhere_is_refused_at_submission_in_plain_vietnamese(api, tmp_path):
