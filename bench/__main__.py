@@ -7,8 +7,9 @@ import tempfile
 import time
 from pathlib import Path
 
+# Long runs by name only: `python -m bench search`, `task_list_load`, `lifecycle_instructions`.
 BENCHES = ["inbox", "timer_sweep", "signing", "passwords", "interconnection", "processes",
-           "registers", "lifecycle"]  # long runs by name only: `python -m bench search`, `task_list_load`
+           "registers", "lifecycle"]
 
 
 def main(names: list[str]) -> None:
