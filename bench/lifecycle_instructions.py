@@ -31,11 +31,14 @@ def _inner(workdir: Path, count: int) -> None:
     client = Client(app, [0])
     for i in range(WARM_UP):
         client.lifecycle(i + 1, pdfs[i])
-    toggle = ["callgrind_control", "--instr", "on", str(os.getpid())]
-    subprocess.run(toggle, check=True, capture_output=True)
+    _instrument("on")
     for i in range(WARM_UP, WARM_UP + count):
         client.lifecycle(i + 1, pdfs[i])
-    subprocess.run([*toggle[:2], "off", toggle[3]], check=True, capture_output=True)
+    _instrument("off")
+
+
+def _instrument(state: str) -> None:
+    subprocess.run(["callgrind_control", "--instr", state, str(os.getpid())], check=True, capture_output=True)
 
 
 def run(workdir: Path) -> None:

@@ -24,9 +24,6 @@ BACKOFF_CAP_MINUTES = 60
 def enqueue(kind: str, key: str, payload: dict, *, document_id: int | None = None,
             status: str = "pending") -> bool:
     """Queue one message unless a message with ``key`` exists already (then False)."""
-    for pending in db.session.new:  # added as an object earlier in this same transaction
-        if isinstance(pending, OutboxMessage) and pending.key == key:
-            return False
     now = clock.now()
     return insert_once(OutboxMessage, {"kind": kind, "key": key, "payload": payload, "document_id": document_id,
                                        "status": status, "created_at": now, "next_attempt_at": now,
