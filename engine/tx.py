@@ -18,16 +18,24 @@ def is_retryable(error: DBAPIError) -> bool:
 
 
 @contextmanager
-def transaction():
+def transaction(*, keep_loaded: bool = False):
     """Commit what the block did, or roll all of it back.
 
     A stale optimistic-lock write (someone else saved the same workflow first)
     becomes a clear 409 conflict instead of an overwrite; so does a deadlock with another
     transaction (nothing of this one is stored: the person tries again).
+
+    ``keep_loaded`` keeps what the block loaded and wrote usable after the commit without reading it
+    again, for a request that answers with what it just stored: the objects then hold what this
+    transaction committed. Rows the block changed behind the session's back (a bulk UPDATE) must be
+    expired by the block itself.
     """
     try:
         yield db.session
-        db.session.commit()
+        if keep_loaded:
+            _commit_keeping_loaded()
+        else:
+            db.session.commit()
     except StaleDataError as exc:
         db.session.rollback()
         raise TaskClosed(N_("Người khác vừa xử lý công việc này; thao tác của bạn không được lưu. "
@@ -41,3 +49,13 @@ def transaction():
     except BaseException:
         db.session.rollback()
         raise
+
+
+def _commit_keeping_loaded() -> None:
+    session = db.session()
+    expiring = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expiring

@@ -1,6 +1,7 @@
 """What the speed work on the hot paths must keep true: the tabs of the task list count what each
 view lists, the list reads a fixed number of statements however many tasks it shows, facts cached
-for a transaction follow changes made in it, and workflow states saved the older way still load."""
+for a transaction follow changes made in it and last until it ends, a step answers with what it
+stored, and workflow states saved the older way still load."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -105,6 +106,33 @@ def test_a_delegation_written_in_a_transaction_is_seen_by_that_transaction(app):
     db.session.execute(db.update(Delegation).values(revoked_at=clock.now()))
     assert delegations.in_force(deputy) == [] and delegations.delegates_of(leader) == []
     db.session.rollback()
+
+
+def test_a_fact_cached_for_a_transaction_survives_its_flushes_but_not_its_end(app):
+    from engine.models import Unit
+    from engine.people.named import user_named
+
+    unit = db.session.query(Unit).first()
+    with statements() as first:
+        leader = user_named("user:giamdoc")
+    unit.name += " (đổi tên)"
+    db.session.flush()  # another kind of row written: the person looked up is still the same person
+    with statements() as again:
+        assert user_named("user:giamdoc") is leader
+    assert first and not again
+    db.session.rollback()
+    with statements() as after:
+        assert user_named("user:giamdoc").username == "giamdoc"
+    assert after  # a new transaction reads again
+
+
+def test_the_document_answered_after_a_step_is_the_one_stored(api):
+    doc_id = registered(api)
+    answered = route(api, doc_id, {"lead": ["user:cv.ldvl"]}).json
+    stored = api.get("giamdoc", f"/documents/{doc_id}").json
+    assert answered["status"] == stored["status"] == "in_progress"
+    assert answered["history"] == stored["history"] and answered["lines"] == stored["lines"]
+    assert answered["attachments"] == stored["attachments"] and len(answered["attachments"]) == 1
 
 
 def test_a_workflow_saved_by_an_older_serializer_still_loads_and_runs(api):

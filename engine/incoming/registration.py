@@ -73,9 +73,10 @@ def receive(actor: User, meta: dict, files: list[Upload], *, ticket: Ticket | No
     checked = check(files)
     new_blobs: list[str] = []
     try:
-        with transaction():
+        with transaction(keep_loaded=True):  # the answer is the document just registered
             now = clock.now()
-            doc = Document(direction="incoming", status="arrived", secrecy=Secrecy.NONE,
+            # A new document has no files yet: said here, its list is not read back from the database.
+            doc = Document(direction="incoming", status="arrived", secrecy=Secrecy.NONE, attachments=[],
                            urgency_rank=Urgency.RANK[cleaned["urgency"]], received_at=now,
                            receivers=[{"code": settings.get("ORG_CODE"), "name": settings.get("ORG_NAME")}],
                            created_by_id=actor.id, created_at=now, **cleaned)
@@ -95,7 +96,6 @@ def receive(actor: User, meta: dict, files: list[Upload], *, ticket: Ticket | No
 def start_arrival(doc: Document, ctx, *, action: str, note: str) -> None:
     """With its files attached: verify every signature, record the arrival (status ``arrived``, which
     tells an electronic sender 01) and start the receive flow, whose first step is the clerk's check."""
-    db.session.refresh(doc, ["attachments"])
     signatures.check_attachments(doc)  # every signature verified; sets legal_standing
     doc.search_text = search_text(doc)
     history.set_status(doc, "arrived", ctx, action=action, note=note)

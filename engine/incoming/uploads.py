@@ -102,7 +102,7 @@ def attach(document: Document, checked: list[tuple[Upload, str]], *, actor_id: i
                          size=len(upload.data), sha256=digest, kind=kind, created_at=clock.now(),
                          created_by_id=actor_id, scan_warnings=upload.warnings or None)
         position += 1
-        db.session.add(row)
+        document.attachments.append(row)  # the loaded list stays whole: no need to read it back
         rows.append(row)
     db.session.flush()
     return rows

@@ -5,7 +5,7 @@ packages and hands them to the axis."""
 from __future__ import annotations
 
 from engine import clock, settings
-from engine.db import db
+from engine.db import db, transaction_cache
 from engine.models import Attachment, Delivery, DeliveryStatus, Document, OutboxMessage, ReceivedPackage
 from engine.models.documents import Status
 from engine.outbox import enqueue
@@ -86,10 +86,15 @@ def response_for(document: Document) -> dict:
     when it came through the axis, else one built from the registered metadata."""
     if any(isinstance(row, ReceivedPackage) for row in db.session.new):
         db.session.flush()  # the package taken in this very transaction
-    with db.session.no_autoflush:  # nothing else pending changes the answer: flush it later, at once
-        package = (db.session.query(ReceivedPackage)
-                   .filter_by(document_id=document.id, kind="document", business="new", outcome="taken")
-                   .order_by(ReceivedPackage.id).first())
+    # One step often changes the status twice (routed, then in progress): the package is read once.
+    packages = transaction_cache("package a document came in", changed_by=ReceivedPackage)
+    if document.id not in packages:
+        with db.session.no_autoflush:  # nothing else pending changes the answer: flush it later, at once
+            packages[document.id] = (
+                db.session.query(ReceivedPackage)
+                .filter_by(document_id=document.id, kind="document", business="new", outcome="taken")
+                .order_by(ReceivedPackage.id).first())
+    package = packages[document.id]
     if package is not None:
         details = package.details or {}
         return {"organ_id": package.sender_code, "code": details.get("code", ""),

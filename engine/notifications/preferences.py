@@ -2,7 +2,7 @@
 twice-daily digest, or only in the app. Kinds the regulation makes mandatory are not optional."""
 from __future__ import annotations
 
-from engine.db import db
+from engine.db import db, reading
 from engine.errors import N_, InvalidInput
 from engine.models import NotificationPreference, User
 from engine.tx import transaction
@@ -41,7 +41,8 @@ def channel(user: User, kind: str, *, urgent: bool = False) -> str:
     """How a notification of ``kind`` reaches ``user`` by email: email, digest or off."""
     if kind not in OPTIONAL:
         return "email"
-    row = db.session.query(NotificationPreference.channel).filter_by(user_id=user.id, kind=kind).scalar()
+    with reading(NotificationPreference):
+        row = db.session.query(NotificationPreference.channel).filter_by(user_id=user.id, kind=kind).scalar()
     chosen = row or OPTIONAL[kind][1]
     return "email" if urgent and chosen == "digest" else chosen
 

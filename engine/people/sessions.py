@@ -51,9 +51,11 @@ def start(user: User, kind: str, client: Client | None = None) -> str:
     return secret
 
 
-# Read on every request, with the person and their roles that every request needs next: built once,
-# so that SQLAlchemy finds it compiled without rebuilding it.
-_FIND = (select(UserSession).options(joinedload(UserSession.user).joinedload(User.role_rows))
+# Read on every request, with the person, their roles and their unit that every request needs next
+# (permissions; the department named in status packages): built once, so that SQLAlchemy finds it
+# compiled without rebuilding it.
+_FIND = (select(UserSession).options(joinedload(UserSession.user).joinedload(User.role_rows),
+                                     joinedload(UserSession.user).joinedload(User.unit))
          .where(UserSession.token_hash == bindparam("token_hash"), UserSession.kind == bindparam("kind"),
                 UserSession.revoked_at.is_(None)))
 

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import bindparam, or_, select
 
 from engine import clock, settings
-from engine.db import db, transaction_cache
+from engine.db import db, reading, transaction_cache
 from engine.errors import N_, Forbidden, NotFound
 from engine.models import Delegation, Role, User
 from engine.tx import transaction
@@ -48,7 +48,8 @@ def _in_force(direction: str, user_id: int, on: date) -> list[Delegation]:
     cache = transaction_cache("delegations in force", changed_by=Delegation)
     key = (direction, user_id, on)
     if key not in cache:
-        cache[key] = db.session.scalars(_IN_FORCE[direction], {"user_id": user_id, "on": on}).all()
+        with reading(Delegation):
+            cache[key] = db.session.scalars(_IN_FORCE[direction], {"user_id": user_id, "on": on}).all()
     return list(cache[key])
 
 

@@ -102,20 +102,19 @@ def complete(task_id: str, user: User, form: dict) -> Document:
                              late_entry={"outage_id": outage.id, "reason": outage.reason} if outage else None)
     form_handler = handler(task.form_name)
     data = form_handler(ctx, document, form) if form_handler else {}
-    with transaction():
+    with transaction(keep_loaded=True):  # the answer is the document as this step left it
         lock_rows(Document, [task.document_id])  # one document's steps one after another: no deadlock
         closed = db.session.execute(
             update(InboxTask).where(InboxTask.id == task.id, InboxTask.status == "open")
             .values(status="completed", closed_at=done_at or clock.now(), closed_by_id=actor.user.id,
                     on_behalf_of_id=actor.on_behalf_of.id if actor.on_behalf_of else None)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session="evaluate"))  # the loaded task row says so too
         if closed.rowcount != 1:
             raise TaskClosed(N_("Công việc này đã được xử lý hoặc đã bị hủy."))
         loaded = runtime.load(task_instance(task), ctx)
         runtime.complete(loaded, task.id, data)
         runtime.save(loaded)
-    db.session.expire_all()
-    return db.session.get(Document, document.id)
+    return document
 
 
 def task_instance(task: InboxTask):

@@ -9,10 +9,12 @@
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, event, insert, select
+from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session, attributes
+from sqlalchemy.orm.util import identity_key
 
 from engine import clock
+from engine.db import upsert
 from engine.doctypes import type_name
 from engine.models import Attachment, AttachmentText, Document, DocumentText
 from engine.records.fulltext import MAX_BODY_CHARS, index_text
@@ -36,12 +38,19 @@ def _meta(row) -> str:
                       row.notes)
 
 
-def refresh(connection, document_ids) -> None:
-    """Rewrite the ``document_texts`` rows of ``document_ids`` on ``connection`` (caller's transaction)."""
+def refresh(connection, document_ids, loaded: dict | None = None) -> None:
+    """Rewrite the ``document_texts`` rows of ``document_ids`` on ``connection`` (caller's transaction).
+
+    ``loaded`` maps ids to Document objects already up to date in memory: those are not read again.
+    """
     ids = sorted({int(i) for i in document_ids if i is not None})
     if not ids:
         return
-    docs = connection.execute(select(Document.__table__).where(Document.id.in_(ids))).all()
+    loaded = loaded or {}
+    docs = [loaded[i] for i in ids if i in loaded]
+    unread = [i for i in ids if i not in loaded]
+    if unread:
+        docs += connection.execute(select(Document.__table__).where(Document.id.in_(unread))).all()
     bodies: dict[int, list[str]] = {i: [] for i in ids}
     seen: set[tuple[int, str]] = set()
     for document_id, sha256, text in connection.execute(
@@ -52,11 +61,13 @@ def refresh(connection, document_ids) -> None:
             seen.add((document_id, sha256))
             bodies[document_id].append(text or "")
     now = clock.now()
-    connection.execute(delete(DocumentText).where(DocumentText.document_id.in_(ids)))
     rows = [{"document_id": d.id, "meta": _meta(d), "body": index_text("\n".join(bodies[d.id]))[:MAX_BODY_CHARS],
              "updated_at": now} for d in docs]
+    gone = set(ids) - {d.id for d in docs}
+    if gone:
+        connection.execute(delete(DocumentText).where(DocumentText.document_id.in_(gone)))
     if rows:
-        connection.execute(insert(DocumentText), rows)
+        upsert(connection, DocumentText, rows, key="document_id")
 
 
 _PENDING = "documents to reindex"
@@ -90,7 +101,11 @@ def _reindex_changed(session: Session) -> None:
     session.flush()  # the transaction's last changes note their documents too
     ids = session.info.pop(_PENDING, None)
     if ids:
-        refresh(session.connection(), ids)
+        # Flushed, these are what the database holds: no need to read them back.
+        loaded = {i: doc for i in ids
+                  if (doc := session.identity_map.get(identity_key(Document, i))) is not None
+                  and not attributes.instance_state(doc).expired_attributes}
+        refresh(session.connection(), ids, loaded)
 
 
 @event.listens_for(Session, "after_rollback")

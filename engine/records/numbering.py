@@ -15,15 +15,20 @@ from engine.models import RegisterCounter
 
 def next_number(register: str, year: int) -> int:
     """Take the next number of ``register`` (e.g. 'incoming') for ``year``."""
-    if db.session.get(RegisterCounter, (register, year)) is None:
-        try:
-            with db.session.begin_nested():
-                db.session.execute(insert(RegisterCounter).values(register=register, year=year, last_number=0))
-        except IntegrityError:
-            pass  # another transaction created it first
-    stmt = (update(RegisterCounter)
+    taken = db.session.execute(_take(register, year)).scalar_one_or_none()
+    if taken is not None:
+        return taken
+    try:  # the year's first number: its counter row does not exist yet
+        with db.session.begin_nested():
+            db.session.execute(insert(RegisterCounter).values(register=register, year=year, last_number=0))
+    except IntegrityError:
+        pass  # another transaction created it first
+    return db.session.execute(_take(register, year)).scalar_one()
+
+
+def _take(register: str, year: int):
+    return (update(RegisterCounter)
             .where(RegisterCounter.register == register, RegisterCounter.year == year)
             .values(last_number=RegisterCounter.last_number + 1)
             .returning(RegisterCounter.last_number)
             .execution_options(synchronize_session=False))
-    return db.session.execute(stmt).scalar_one()

@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from engine import clock
-from engine.db import db
+from engine.db import db, reading
 from engine.models import ProcessVersion
 from engine.workflow.serialization import SERIALIZER
 
@@ -128,8 +128,9 @@ def parsed(version: ProcessVersion) -> ParsedVersion:
 
 
 def latest(process_id: str) -> ProcessVersion | None:
-    return (db.session.query(ProcessVersion).filter_by(process_id=process_id)
-            .order_by(ProcessVersion.version.desc()).first())
+    with reading(ProcessVersion):
+        return (db.session.query(ProcessVersion).filter_by(process_id=process_id)
+                .order_by(ProcessVersion.version.desc()).first())
 
 
 def deploy(xml: str, *, created_by_id: int | None = None, note: str | None = None) -> ProcessVersion:
