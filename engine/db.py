@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event, select
@@ -48,20 +49,32 @@ def insert_once(model, values: dict) -> bool:
     One statement, and atomic: two transactions queueing the same effect at once cannot both
     succeed, nor does the second fail, as a look-up followed by an insert would.
     """
-    dialect = db.session.get_bind().dialect.name
-    build = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = build(model.__table__).values(**values).on_conflict_do_nothing(index_elements=["key"])
+    statement = _insert_once(db.session.get_bind().dialect.name, model)
     with db.session.no_autoflush:  # what is pending changes nothing here: flush it later, at once
-        return db.session.execute(statement).rowcount == 1
+        return db.session.execute(statement, values).rowcount == 1
 
 
 def upsert(connection, model, rows: list[dict], *, key: str) -> None:
     """Insert ``rows`` of ``model``, overwriting the other columns of a row whose ``key`` exists."""
-    build = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    statement = build(model.__table__)
-    columns = [name for name in rows[0] if name != key]
-    connection.execute(statement.on_conflict_do_update(
-        index_elements=[key], set_={name: statement.excluded[name] for name in columns}), rows)
+    columns = tuple(name for name in rows[0] if name != key)
+    connection.execute(_upsert(connection.dialect.name, model, key, columns), rows)
+
+
+# The statements above are built once per table: building one costs more than running it on SQLite.
+@lru_cache(maxsize=None)
+def _insert_once(dialect: str, model):
+    return _dialect_insert(dialect, model).on_conflict_do_nothing(index_elements=["key"])
+
+
+@lru_cache(maxsize=None)
+def _upsert(dialect: str, model, key: str, columns: tuple[str, ...]):
+    statement = _dialect_insert(dialect, model)
+    return statement.on_conflict_do_update(index_elements=[key],
+                                           set_={name: statement.excluded[name] for name in columns})
+
+
+def _dialect_insert(dialect: str, model):
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model.__table__)
 
 
 def transaction_cache(name: str, changed_by: type) -> dict:

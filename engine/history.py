@@ -1,6 +1,7 @@
 """Writing a document's history (every change is recorded, R-INTEGRITY-1)."""
 from __future__ import annotations
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from engine import clock
@@ -64,10 +65,13 @@ ACTION_LABELS = {
 
 def of(document: Document) -> list[HistoryEvent]:
     """The document's history, oldest first, with who acted (and for whom) loaded in the same query."""
-    return (db.session.query(HistoryEvent).filter_by(document_id=document.id)
-            .options(joinedload(HistoryEvent.actor).lazyload(User.role_rows),
-                     joinedload(HistoryEvent.on_behalf_of).lazyload(User.role_rows))
-            .order_by(HistoryEvent.id).all())
+    return db.session.scalars(_OF, {"document_id": document.id}).all()
+
+
+_OF = (select(HistoryEvent).where(HistoryEvent.document_id == bindparam("document_id"))
+       .options(joinedload(HistoryEvent.actor).lazyload(User.role_rows),
+                joinedload(HistoryEvent.on_behalf_of).lazyload(User.role_rows))
+       .order_by(HistoryEvent.id))
 
 
 def action_label(action: str) -> str:

@@ -4,6 +4,8 @@ replies to the agencies that sent us a document. The delivery job (``delivery.py
 packages and hands them to the axis."""
 from __future__ import annotations
 
+from sqlalchemy import bindparam, select
+
 from engine import clock, settings
 from engine.db import db, transaction_cache
 from engine.models import Attachment, Delivery, DeliveryStatus, Document, OutboxMessage, ReceivedPackage
@@ -81,6 +83,12 @@ def record_status(delivery: Delivery, code: str, at, description: str | None, st
     return row
 
 
+_TAKEN_IN = (select(ReceivedPackage)
+             .where(ReceivedPackage.document_id == bindparam("document_id"), ReceivedPackage.kind == "document",
+                    ReceivedPackage.business == "new", ReceivedPackage.outcome == "taken")
+             .order_by(ReceivedPackage.id).limit(1))
+
+
 def response_for(document: Document) -> dict:
     """The ResponseFor block of a status about an incoming ``document``: the sender's own package id
     when it came through the axis, else one built from the registered metadata."""
@@ -90,10 +98,7 @@ def response_for(document: Document) -> dict:
     packages = transaction_cache("package a document came in", changed_by=ReceivedPackage)
     if document.id not in packages:
         with db.session.no_autoflush:  # nothing else pending changes the answer: flush it later, at once
-            packages[document.id] = (
-                db.session.query(ReceivedPackage)
-                .filter_by(document_id=document.id, kind="document", business="new", outcome="taken")
-                .order_by(ReceivedPackage.id).first())
+            packages[document.id] = db.session.scalars(_TAKEN_IN, {"document_id": document.id}).first()
     package = packages[document.id]
     if package is not None:
         details = package.details or {}

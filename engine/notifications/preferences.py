@@ -2,6 +2,8 @@
 twice-daily digest, or only in the app. Kinds the regulation makes mandatory are not optional."""
 from __future__ import annotations
 
+from sqlalchemy import bindparam, select
+
 from engine.db import db, reading
 from engine.errors import N_, InvalidInput
 from engine.models import NotificationPreference, User
@@ -37,12 +39,16 @@ def channels_of(user: User) -> dict[str, str]:
     return {kind: chosen.get(kind, default) for kind, (_label, default) in OPTIONAL.items()}
 
 
+_CHOSEN = select(NotificationPreference.channel).where(NotificationPreference.user_id == bindparam("user_id"),
+                                                      NotificationPreference.kind == bindparam("kind"))
+
+
 def channel(user: User, kind: str, *, urgent: bool = False) -> str:
     """How a notification of ``kind`` reaches ``user`` by email: email, digest or off."""
     if kind not in OPTIONAL:
         return "email"
     with reading(NotificationPreference):
-        row = db.session.query(NotificationPreference.channel).filter_by(user_id=user.id, kind=kind).scalar()
+        row = db.session.scalar(_CHOSEN, {"user_id": user.id, "kind": kind})
     chosen = row or OPTIONAL[kind][1]
     return "email" if urgent and chosen == "digest" else chosen
 

@@ -196,7 +196,8 @@ def store_pdf(document: Document, data: bytes, name: str, kind: str, actor: User
     row = Attachment(document_id=document.id, position=(last + 1) if last is not None else 0,
                      name=safe_name(name), content_type=content_type, size=len(data), sha256=digest,
                      kind=kind, created_at=clock.now(), created_by_id=actor.id if actor else None)
-    db.session.add(row)
+    # Only through the list: added to the session first, the row would be flushed by the list's own
+    # loading and then appended a second time (the answer would show the file twice).
     document.attachments.append(row)
     signatures.check_attachment(row, data)
     return row

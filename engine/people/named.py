@@ -2,8 +2,12 @@
 times (the route form checks its targets, the diagram opens their lines, the inbox assigns them)."""
 from __future__ import annotations
 
+from sqlalchemy import bindparam, select
+
 from engine.db import db, transaction_cache
 from engine.models import User
+
+_NAMED = select(User).where(User.username == bindparam("username"))
 
 
 def user_named(ref) -> User | None:
@@ -11,7 +15,7 @@ def user_named(ref) -> User | None:
     username = str(ref or "").removeprefix("user:")
     cache = transaction_cache("users by name", changed_by=User)
     if username not in cache:
-        cache[username] = db.session.query(User).filter_by(username=username).one_or_none()
+        cache[username] = db.session.scalars(_NAMED, {"username": username}).one_or_none()
     return cache[username]
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from engine import clock, history, settings
@@ -373,7 +374,10 @@ def close_open_coordination(ctx, document: Document, *, exclude: int) -> int:
 
 
 def lines_of(document: Document) -> list[ProcessingLine]:
-    return (db.session.query(ProcessingLine).filter_by(document_id=document.id)
-            .options(joinedload(ProcessingLine.holder).lazyload(User.role_rows))
-            .order_by(ProcessingLine.parent_id.isnot(None), ProcessingLine.id).all())
+    return db.session.scalars(_LINES_OF, {"document_id": document.id}).all()
+
+
+_LINES_OF = (select(ProcessingLine).where(ProcessingLine.document_id == bindparam("document_id"))
+             .options(joinedload(ProcessingLine.holder).lazyload(User.role_rows))
+             .order_by(ProcessingLine.parent_id.isnot(None), ProcessingLine.id))
 

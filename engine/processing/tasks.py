@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload, lazyload
 
 from engine import clock
@@ -81,6 +81,9 @@ def parse_done_at(value, task: InboxTask) -> tuple[datetime, Outage] | None:
     return moment, outage
 
 
+_WITHOUT_FILES = (lazyload(Document.attachments),)
+
+
 def complete(task_id: str, user: User, form: dict) -> Document:
     """Validate the form, complete the task and advance its workflow, in one transaction.
 
@@ -96,7 +99,7 @@ def complete(task_id: str, user: User, form: dict) -> Document:
     late = parse_done_at(form.pop("done_at", None), task)
     done_at, outage = late or (None, None)
     # Its attachments are read only by the few steps that need them (they load them then).
-    document = db.session.get(Document, task.document_id, options=[lazyload(Document.attachments)])
+    document = db.session.get(Document, task.document_id, options=_WITHOUT_FILES)
     ctx = runtime.RunContext(actor=actor.user, on_behalf_of=actor.on_behalf_of, at=done_at,
                              entered_late=late is not None, document=document, task=task,
                              late_entry={"outage_id": outage.id, "reason": outage.reason} if outage else None)
@@ -122,9 +125,12 @@ def task_instance(task: InboxTask):
 
 
 def open_tasks(document: Document) -> list[InboxTask]:
-    return (db.session.query(InboxTask).filter_by(document_id=document.id, status="open")
-            .options(joinedload(InboxTask.assignee).lazyload(User.role_rows))
-            .order_by(InboxTask.created_at).all())
+    return db.session.scalars(_OPEN_TASKS, {"document_id": document.id}).all()
+
+
+_OPEN_TASKS = (select(InboxTask).where(InboxTask.document_id == bindparam("document_id"), InboxTask.status == "open")
+               .options(joinedload(InboxTask.assignee).lazyload(User.role_rows))
+               .order_by(InboxTask.created_at))
 
 
 def claim(task_id: str, user: User) -> InboxTask:

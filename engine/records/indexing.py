@@ -9,7 +9,7 @@
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, event, select
+from sqlalchemy import bindparam, delete, event, select
 from sqlalchemy.orm import Session, attributes
 from sqlalchemy.orm.util import identity_key
 
@@ -38,6 +38,12 @@ def _meta(row) -> str:
                       row.notes)
 
 
+_TEXTS = (select(Attachment.document_id, Attachment.sha256, AttachmentText.text)
+          .join(AttachmentText, AttachmentText.sha256 == Attachment.sha256)
+          .where(Attachment.document_id.in_(bindparam("ids", expanding=True)))
+          .order_by(Attachment.document_id, Attachment.position))
+
+
 def refresh(connection, document_ids, loaded: dict | None = None) -> None:
     """Rewrite the ``document_texts`` rows of ``document_ids`` on ``connection`` (caller's transaction).
 
@@ -53,10 +59,7 @@ def refresh(connection, document_ids, loaded: dict | None = None) -> None:
         docs += connection.execute(select(Document.__table__).where(Document.id.in_(unread))).all()
     bodies: dict[int, list[str]] = {i: [] for i in ids}
     seen: set[tuple[int, str]] = set()
-    for document_id, sha256, text in connection.execute(
-            select(Attachment.document_id, Attachment.sha256, AttachmentText.text)
-            .join(AttachmentText, AttachmentText.sha256 == Attachment.sha256)
-            .where(Attachment.document_id.in_(ids)).order_by(Attachment.document_id, Attachment.position)):
+    for document_id, sha256, text in connection.execute(_TEXTS, {"ids": ids}):
         if (document_id, sha256) not in seen:  # the same file twice adds nothing
             seen.add((document_id, sha256))
             bodies[document_id].append(text or "")

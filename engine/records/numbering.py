@@ -6,7 +6,7 @@ rolled-back registration gives its number back.
 """
 from __future__ import annotations
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 
 from engine.db import db
@@ -15,7 +15,7 @@ from engine.models import RegisterCounter
 
 def next_number(register: str, year: int) -> int:
     """Take the next number of ``register`` (e.g. 'incoming') for ``year``."""
-    taken = db.session.execute(_take(register, year)).scalar_one_or_none()
+    taken = db.session.execute(_TAKE, {"which": register, "of_year": year}).scalar_one_or_none()
     if taken is not None:
         return taken
     try:  # the year's first number: its counter row does not exist yet
@@ -23,12 +23,11 @@ def next_number(register: str, year: int) -> int:
             db.session.execute(insert(RegisterCounter).values(register=register, year=year, last_number=0))
     except IntegrityError:
         pass  # another transaction created it first
-    return db.session.execute(_take(register, year)).scalar_one()
+    return db.session.execute(_TAKE, {"which": register, "of_year": year}).scalar_one()
 
 
-def _take(register: str, year: int):
-    return (update(RegisterCounter)
-            .where(RegisterCounter.register == register, RegisterCounter.year == year)
-            .values(last_number=RegisterCounter.last_number + 1)
-            .returning(RegisterCounter.last_number)
-            .execution_options(synchronize_session=False))
+_TAKE = (update(RegisterCounter)
+         .where(RegisterCounter.register == bindparam("which"), RegisterCounter.year == bindparam("of_year"))
+         .values(last_number=RegisterCounter.last_number + 1)
+         .returning(RegisterCounter.last_number)
+         .execution_options(synchronize_session=False))

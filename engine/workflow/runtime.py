@@ -25,6 +25,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import bindparam, select
 
 from engine import clock
 from engine.db import db
@@ -337,10 +338,13 @@ def sync_inbox(loaded: Loaded) -> list[InboxTask]:
     return created
 
 
+_OPEN_ROWS = select(InboxTask).where(InboxTask.instance_id == bindparam("instance_id"), InboxTask.status == "open")
+
+
 def _open_rows(instance: WorkflowInstance) -> dict[str, InboxTask]:
     """The open inbox rows of ``instance`` as this transaction sees them: what the database holds,
     with the changes not flushed yet applied (rows of this engine run are flushed once, later)."""
-    stored = db.session.query(InboxTask).filter_by(instance_id=instance.id, status="open").all()
+    stored = db.session.scalars(_OPEN_ROWS, {"instance_id": instance.id}).all()
     pending = [r for r in db.session.new if isinstance(r, InboxTask) and r.instance_id == instance.id]
     return {r.id: r for r in (*stored, *pending) if r.status == "open"}
 

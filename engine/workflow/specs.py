@@ -14,6 +14,7 @@ from pathlib import Path
 from lxml import etree
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from sqlalchemy import bindparam, select
 
 from engine import clock
 from engine.db import db, reading
@@ -129,8 +130,11 @@ def parsed(version: ProcessVersion) -> ParsedVersion:
 
 def latest(process_id: str) -> ProcessVersion | None:
     with reading(ProcessVersion):
-        return (db.session.query(ProcessVersion).filter_by(process_id=process_id)
-                .order_by(ProcessVersion.version.desc()).first())
+        return db.session.scalars(_LATEST, {"process_id": process_id}).first()
+
+
+_LATEST = (select(ProcessVersion).where(ProcessVersion.process_id == bindparam("process_id"))
+           .order_by(ProcessVersion.version.desc()).limit(1))
 
 
 def deploy(xml: str, *, created_by_id: int | None = None, note: str | None = None) -> ProcessVersion:
