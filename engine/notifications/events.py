@@ -6,6 +6,8 @@ person hears of each event once.
 """
 from __future__ import annotations
 
+from sqlalchemy import bindparam, select
+
 from engine.db import db
 from engine.models import (
     Document,
@@ -106,10 +108,14 @@ def opinion_arrived(ctx, line: ProcessingLine) -> int:
     return notify(audience, document, "opinion_arrived", subject, body, key=f"opinion:{line.id}")
 
 
+_FIRST_ROUTED = (select(HistoryEvent).where(HistoryEvent.document_id == bindparam("document_id"),
+                                            HistoryEvent.action == "routed")
+                 .order_by(HistoryEvent.id).limit(1))
+
+
 def routed_completed(ctx, document: Document, note: str | None = None) -> int:
     """Tell whoever routed the document (and the leader they acted for) that it is completed."""
-    routed = (db.session.query(HistoryEvent).filter_by(document_id=document.id, action="routed")
-              .order_by(HistoryEvent.id).first())
+    routed = db.session.scalars(_FIRST_ROUTED, {"document_id": document.id}).first()
     if routed is None:
         return 0
     audience = [u for u in (routed.actor, routed.on_behalf_of) if u is not None]

@@ -134,7 +134,10 @@ def route_form(ctx, document: Document, data: dict) -> dict:
 
 
 def line_of(ctx) -> ProcessingLine:
-    return db.session.query(ProcessingLine).filter_by(instance_id=ctx.task.instance_id).one()
+    return db.session.scalars(_LINE_OF, {"instance_id": ctx.task.instance_id}).one()
+
+
+_LINE_OF = select(ProcessingLine).where(ProcessingLine.instance_id == bindparam("instance_id"))
 
 
 @form("assign")
@@ -357,12 +360,14 @@ def finish_line(ctx, line_id=None, result=None, note=None, **_params) -> dict:
     return {"status": line.status}
 
 
+_OPEN_COORDINATION = select(ProcessingLine).where(
+    ProcessingLine.document_id == bindparam("document_id"), ProcessingLine.id != bindparam("exclude"),
+    ProcessingLine.kind == LineKind.COORDINATE, ProcessingLine.status.in_(LineStatus.OPEN))
+
+
 def close_open_coordination(ctx, document: Document, *, exclude: int) -> int:
     """Close the coordination lines still open when the lead line is done (see module doc)."""
-    lines = (db.session.query(ProcessingLine)
-             .filter(ProcessingLine.document_id == document.id, ProcessingLine.id != exclude,
-                     ProcessingLine.kind == LineKind.COORDINATE,
-                     ProcessingLine.status.in_(LineStatus.OPEN)).all())
+    lines = db.session.scalars(_OPEN_COORDINATION, {"document_id": document.id, "exclude": exclude}).all()
     for line in lines:
         line.status, line.finished_at, line.result = LineStatus.CLOSED, ctx.when, "closed"
         if line.instance_id:

@@ -59,6 +59,7 @@ class _Source:
     view: str  # "mine", "queue" or "delegated"; tasks for information of the first two show under "info"
 
 
+@lru_cache(maxsize=1024)
 def _sources(viewer: _Viewer) -> tuple[_Source, ...]:
     found = [_Source(InboxTask.assignee_id == viewer.user_id, "mine")]
     for role in viewer.roles:

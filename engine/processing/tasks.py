@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import clock
 from engine.db import db, lock_rows
@@ -82,6 +83,12 @@ def parse_done_at(value, task: InboxTask) -> tuple[datetime, Outage] | None:
 
 
 _WITHOUT_FILES = (lazyload(Document.attachments),)
+# Closing the task is the step's first write, conditional on it being open: two people completing
+# the same task at once cannot both get past it.
+_CLOSE = (update(InboxTask).where(InboxTask.id == bindparam("task_id"), InboxTask.status == "open")
+          .values(status="completed", closed_at=bindparam("at"), closed_by_id=bindparam("by"),
+                  on_behalf_of_id=bindparam("for"))
+          .execution_options(synchronize_session=False))
 
 
 def complete(task_id: str, user: User, form: dict) -> Document:
@@ -107,13 +114,14 @@ def complete(task_id: str, user: User, form: dict) -> Document:
     data = form_handler(ctx, document, form) if form_handler else {}
     with transaction(keep_loaded=True):  # the answer is the document as this step left it
         lock_rows(Document, [task.document_id])  # one document's steps one after another: no deadlock
-        closed = db.session.execute(
-            update(InboxTask).where(InboxTask.id == task.id, InboxTask.status == "open")
-            .values(status="completed", closed_at=done_at or clock.now(), closed_by_id=actor.user.id,
-                    on_behalf_of_id=actor.on_behalf_of.id if actor.on_behalf_of else None)
-            .execution_options(synchronize_session="evaluate"))  # the loaded task row says so too
+        closing = {"status": "completed", "closed_at": done_at or clock.now(), "closed_by_id": actor.user.id,
+                   "on_behalf_of_id": actor.on_behalf_of.id if actor.on_behalf_of else None}
+        closed = db.session.execute(_CLOSE, {"task_id": task.id, "at": closing["closed_at"],
+                                             "by": closing["closed_by_id"], "for": closing["on_behalf_of_id"]})
         if closed.rowcount != 1:
             raise TaskClosed(N_("Công việc này đã được xử lý hoặc đã bị hủy."))
+        for name, value in closing.items():  # the loaded row says what the database now holds
+            set_committed_value(task, name, value)
         loaded = runtime.load(task_instance(task), ctx)
         runtime.complete(loaded, task.id, data)
         runtime.save(loaded)
