@@ -27,8 +27,8 @@ def transaction(*, keep_loaded: bool = False):
 
     ``keep_loaded`` keeps what the block loaded and wrote usable after the commit without reading it
     again, for a request that answers with what it just stored: the objects then hold what this
-    transaction committed. Rows the block changed behind the session's back (a bulk UPDATE) must be
-    expired by the block itself.
+    transaction committed. A row the block changed behind the session's back (a bulk UPDATE) must be
+    expired or set to what was written by the block itself (engine.processing.tasks.complete).
     """
     try:
         yield db.session
