@@ -111,7 +111,6 @@ def apply_change(original: Document, pkg: edxml.DocumentPackage, checked: list, 
     if checked:
         attach(original, checked, actor_id=None, kind="replacement" if pkg.business.doc_type == edxml.REPLACE
                else "original", new_blobs=new_blobs)
-        db.session.refresh(original, ["attachments"])
     original.search_text = search_text(original)
     replace = pkg.business.doc_type == edxml.REPLACE
     action = "replaced_by_sender" if replace else "updated_by_sender"

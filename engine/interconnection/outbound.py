@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, select
 
 from engine import clock, settings
-from engine.db import db, transaction_cache
+from engine.db import db, reading, transaction_cache
 from engine.models import Attachment, Delivery, DeliveryStatus, Document, OutboxMessage, ReceivedPackage
 from engine.models.documents import Status
 from engine.outbox import enqueue
@@ -92,12 +92,10 @@ _TAKEN_IN = (select(ReceivedPackage)
 def response_for(document: Document) -> dict:
     """The ResponseFor block of a status about an incoming ``document``: the sender's own package id
     when it came through the axis, else one built from the registered metadata."""
-    if any(isinstance(row, ReceivedPackage) for row in db.session.new):
-        db.session.flush()  # the package taken in this very transaction
     # One step often changes the status twice (routed, then in progress): the package is read once.
     packages = transaction_cache("package a document came in", changed_by=ReceivedPackage)
     if document.id not in packages:
-        with db.session.no_autoflush:  # nothing else pending changes the answer: flush it later, at once
+        with reading(ReceivedPackage):  # a package taken in this very transaction counts
             packages[document.id] = db.session.scalars(_TAKEN_IN, {"document_id": document.id}).first()
     package = packages[document.id]
     if package is not None:

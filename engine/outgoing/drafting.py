@@ -293,8 +293,7 @@ def _attach_files(document: Document, checked: list, checked_annexes: list, acto
     if checked_annexes:
         attach(document, checked_annexes, actor_id=actor.id, kind="annex", new_blobs=new_blobs)
     if checked or checked_annexes:
-        db.session.refresh(document, ["attachments"])
-        signatures.check_attachments(document)
+        signatures.check_attachments(document)  # its files, as attach() added them
 
 
 def add_files(actor: User, document: Document, files: list[Upload], annexes: list[Upload] = (), *,
