@@ -218,18 +218,36 @@ async def async_verify_pdf(pdf_bytes: bytes, *, trust_roots: Sequence[Any], othe
                            crls: Sequence[bytes] = (), revocation_mode: str = "soft-fail",
                            key_usage_settings=None) -> list[SignatureCheck]:
     """Async variant of :func:`verify_pdf` (same arguments)."""
-    roots = load_certs(trust_roots)
-    if not roots:
-        raise ValueError("trust_roots must not be empty (the OS trust store is never used)")
-    others = load_certs(other_certs)
+    _check_arguments(trust_roots, moment)
+    return await _validate_all(_embedded_signatures(pdf_bytes), trust_roots=trust_roots, other_certs=other_certs,
+                               moment=moment, skip_diff=skip_diff, crls=crls, revocation_mode=revocation_mode,
+                               key_usage_settings=key_usage_settings)
+
+
+_NO_ROOTS = "trust_roots must not be empty (the OS trust store is never used)"
+
+
+def _check_arguments(trust_roots, moment) -> None:
+    if not trust_roots:
+        raise ValueError(_NO_ROOTS)
     if moment is not None and moment.tzinfo is None:
         raise ValueError("moment must be timezone-aware")
+
+
+def _embedded_signatures(pdf_bytes: bytes) -> list:
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes))
-        sigs = list(reader.embedded_signatures)
+        return list(reader.embedded_signatures)
     except Exception as e:
         raise PdfUnreadable(f"{type(e).__name__}: {e}") from e
 
+
+async def _validate_all(sigs: list, *, trust_roots, other_certs, moment, skip_diff, crls, revocation_mode,
+                        key_usage_settings) -> list[SignatureCheck]:
+    roots = load_certs(trust_roots)
+    if not roots:
+        raise ValueError(_NO_ROOTS)
+    others = load_certs(other_certs)
     results: list[SignatureCheck] = []
     for emb in sigs:
         field = getattr(emb, "field_name", None)
@@ -291,6 +309,10 @@ def verify_pdf(pdf_bytes: bytes, *, trust_roots: Sequence[Any], other_certs: Seq
     Returns [] for a PDF without signatures; raises :class:`PdfUnreadable` for a corrupt file.
     Safe inside a running event loop too (it then validates on a worker thread).
     """
-    return run_blocking(lambda: async_verify_pdf(
-        pdf_bytes, trust_roots=trust_roots, other_certs=other_certs, moment=moment, skip_diff=skip_diff,
+    _check_arguments(trust_roots, moment)
+    sigs = _embedded_signatures(pdf_bytes)
+    if not sigs:  # most incoming files: no certificates to parse, no event loop to start
+        return []
+    return run_blocking(lambda: _validate_all(
+        sigs, trust_roots=trust_roots, other_certs=other_certs, moment=moment, skip_diff=skip_diff,
         crls=crls, revocation_mode=revocation_mode, key_usage_settings=key_usage_settings))
