@@ -56,6 +56,12 @@ def test_the_draft_preview_is_rendered_once_per_content(api, monkeypatch):
     import integrations.pdf.compose as compose
     from tests.test_outgoing_api import create
 
+    from collections import OrderedDict
+
+    from engine.outgoing import preparing
+
+    # Another test's draft in another database may have had this id and content: start with no previews.
+    monkeypatch.setattr(preparing, "_PREVIEWS", OrderedDict())
     renders = []
     real = compose.render_draft
     monkeypatch.setattr(compose, "render_draft", lambda layout: renders.append(layout.subject) or real(layout))
