@@ -78,25 +78,32 @@ def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
 
 
+_INSERT = HistoryEvent.__table__.insert()
+
+
 def record(document: Document, action: str, ctx=None, *, status: str | None = None, note: str | None = None,
-           details: dict | None = None, actor=None) -> HistoryEvent:
-    """Add one history line; ``ctx`` (a RunContext) supplies actor, delegation and effective time."""
+           details: dict | None = None, actor=None) -> None:
+    """Add one history line; ``ctx`` (a RunContext) supplies actor, delegation and effective time.
+
+    The line is written at once, in the caller's transaction, without the unit of work: history only
+    grows, and a step records two or three lines that each cost a row in its next flush otherwise.
+    """
     now = clock.now()
-    event = HistoryEvent(
-        document_id=document.id, at=(ctx.at if ctx and ctx.at else now), recorded_at=now,
-        actor_id=(actor or (ctx.actor if ctx else None)).id if (actor or (ctx and ctx.actor)) else None,
-        on_behalf_of_id=ctx.on_behalf_of.id if ctx and ctx.on_behalf_of else None,
-        action=action, status=status, note=note, entered_late=bool(ctx and ctx.entered_late),
-        details={**(details or {}), "late_entry": ctx.late_entry} if ctx and ctx.late_entry else details)
-    db.session.add(event)
-    return event
+    actor = actor or (ctx.actor if ctx else None)
+    if document.id is None:  # a document made in this transaction gets its id first
+        db.session.flush()
+    db.session.execute(_INSERT, {
+        "document_id": document.id, "at": ctx.at if ctx and ctx.at else now, "recorded_at": now,
+        "actor_id": actor.id if actor else None,
+        "on_behalf_of_id": ctx.on_behalf_of.id if ctx and ctx.on_behalf_of else None,
+        "action": action, "status": status, "note": note, "entered_late": bool(ctx and ctx.entered_late),
+        "details": {**(details or {}), "late_entry": ctx.late_entry} if ctx and ctx.late_entry else details})
 
 
 def set_status(document: Document, status: str, ctx=None, *, action: str | None = None,
-               note: str | None = None, details: dict | None = None) -> HistoryEvent:
+               note: str | None = None, details: dict | None = None) -> None:
     """Change the status, record it, and queue the status reply to the sending agency — all in
     the caller's transaction (R-STATUS-1: status changes are fed back to the sender)."""
     document.status = status
-    event = record(document, action or status, ctx, status=status, note=note, details=details)
+    record(document, action or status, ctx, status=status, note=note, details=details)
     queue_status_reply(document, status, ctx, note=note)
-    return event
