@@ -20,6 +20,8 @@ from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench.common import DEMO_PASSWORD
+
 ROUNDS = 5
 WARM_UP = 10
 
@@ -51,29 +53,35 @@ def pinned_to_one_cpu():
 
 
 class Client:
-    """The API as the clerk, the leader and the specialist, recording time and SQL per request kind."""
+    """The API as the clerk, the leader and the specialist, recording time and SQL per request kind.
+
+    Requests go through the in-process Flask test client; :class:`HttpClient` sends the same ones
+    to a server over HTTP.
+    """
 
     def __init__(self, app, statements):
-        from bench.common import DEMO_PASSWORD
-
-        self.http = app.test_client()
+        self.http = app.test_client() if app is not None else None
         self.statements = statements
         self.times: dict[str, list[float]] = defaultdict(list)
         self.sql: dict[str, list[int]] = defaultdict(list)
         self.headers = {}
         for username in ("vanthu", "giamdoc", "cv.ldvl"):
-            response = self.http.post("/api/v1/session", json={"username": username, "password": DEMO_PASSWORD})
-            assert response.status_code == 200, response.json
-            self.headers[username] = {"Authorization": "Bearer " + response.json["token"]}
+            status, body = self.send("POST", "/session", {}, json={"username": username, "password": DEMO_PASSWORD})
+            assert status == 200, body
+            self.headers[username] = {"Authorization": "Bearer " + body["token"]}
+
+    def send(self, method: str, path: str, headers: dict, **kw) -> tuple[int, dict]:
+        response = self.http.open("/api/v1" + path, method=method, headers=headers, **kw)
+        return response.status_code, response.json
 
     def call(self, kind: str, method: str, username: str, path: str, expected: int, **kw):
         before = self.statements[0]
         started = time.perf_counter()
-        response = self.http.open("/api/v1" + path, method=method, headers=self.headers[username], **kw)
+        status, body = self.send(method, path, self.headers[username], **kw)
         self.times[kind].append(time.perf_counter() - started)
         self.sql[kind].append(self.statements[0] - before)
-        assert response.status_code == expected, (kind, response.status_code, response.json)
-        return response.json
+        assert status == expected, (kind, status, body)
+        return body
 
     def task(self, username: str, document_id: int, name: str) -> str:
         items = self.call("task list", "GET", username, "/tasks", 200)["items"]

@@ -1,0 +1,152 @@
+"""Incoming lifecycles per second served by one real server process on one CPU (issue 13 D).
+
+The ``lifecycle`` bench runs the client inside the server's process, so the CPU it reports also pays
+for building the requests and reading the answers. Here gunicorn serves the app with one sync worker
+pinned to one CPU (``BENCH_CPU``, default 0) and the clients run in this process on the other CPUs,
+over keep-alive HTTP connections: the same seven requests per lifecycle as ``lifecycle``.
+``BENCH_CLIENTS`` clients (default 3) keep the worker busy, so lifecycles per second is what one core
+of server sustains; the worker's own CPU time per lifecycle is printed too.
+``BENCH_LIFECYCLES`` changes the number of lifecycles measured (default 300).
+
+Long: run by name only, `python -m bench lifecycle_server`.
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from bench.lifecycle import WARM_UP, Client, _pdfs
+from bench.task_list_load import _free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class HttpClient(Client):
+    """The lifecycle's requests over one keep-alive HTTP connection."""
+
+    def __init__(self, port: int):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        super().__init__(None, [0])
+
+    def send(self, method: str, path: str, headers: dict, *, json=None, data=None, content_type=None):
+        headers = dict(headers)
+        if json is not None:
+            body, headers["Content-Type"] = _json_bytes(json), "application/json"
+        elif data is not None:
+            values = {k: [FileStorage(f, filename=name) for f, name in v] if k == "files" else v
+                      for k, v in data.items()}
+            boundary, body = encode_multipart(values)
+            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        else:
+            body = None
+        self.connection.request(method, "/api/v1" + path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        return response.status, _json_loads(response.read())
+
+
+def _json_bytes(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode()
+
+
+def _json_loads(body: bytes):
+    return json.loads(body) if body else None
+
+
+def _serve(workdir: Path, port: int, cpu: int) -> subprocess.Popen:
+    env = {**os.environ, "QOFFICE_DATA": str(workdir), "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
+           "QOFFICE_FILES_DIR": str(workdir / "files"), "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "1", "--worker-class", "sync", "--keep-alive", "60",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+        cwd=ROOT, env=env, preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/api/v1/openapi.json")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` and its children processes (the gunicorn worker)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for process in [pid, *_children(pid)]:
+        fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def run(workdir: Path) -> None:
+    from bench.common import make_app
+    from engine.db import db
+
+    count = int(os.environ.get("BENCH_LIFECYCLES", "300"))
+    clients = int(os.environ.get("BENCH_CLIENTS", "3"))
+    cpu = int(os.environ.get("BENCH_CPU", "0"))
+    app = make_app(workdir)  # the demo organisation, in the database the server then opens
+    with app.app_context():
+        db.engine.dispose()
+    others = (os.sched_getaffinity(0) - {cpu}) or {cpu}
+    os.sched_setaffinity(0, others)  # the clients stay off the server's CPU
+    pdfs = _pdfs(clients * (WARM_UP + count // clients + 1))
+    port = _free_port()
+    server = _serve(workdir, port, cpu)
+    try:
+        people = [HttpClient(port) for _ in range(clients)]
+        numbers = iter(range(1, len(pdfs) + 1))
+        for client in people:
+            for _ in range(WARM_UP):
+                n = next(numbers)
+                client.lifecycle(n, pdfs[n - 1])
+            client.times.clear()
+        share = count // clients
+        errors: list[BaseException] = []
+
+        def work(client: HttpClient, first: int) -> None:
+            try:
+                for n in range(first, first + share):
+                    client.lifecycle(n, pdfs[n - 1])
+            except BaseException as exc:  # reported below: a failed lifecycle spoils the figure
+                errors.append(exc)
+
+        start_at = next(numbers)
+        threads = [threading.Thread(target=work, args=(c, start_at + i * share)) for i, c in enumerate(people)]
+        cpu_before, started = _cpu_seconds(server.pid), time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed, server_cpu = time.perf_counter() - started, _cpu_seconds(server.pid) - cpu_before
+        if errors:
+            raise errors[0]
+        done = share * clients
+        print(f"   {done} lifecycles (receive, accept, route, process; each step found in the task list), "
+              f"{clients} clients, gunicorn with one sync worker on CPU {cpu}, SQLite")
+        print(f"   lifecycles per second: {done / elapsed:.1f}")
+        print(f"   server CPU per lifecycle: {server_cpu / done * 1000:.1f} ms "
+              f"({done / server_cpu:.1f} lifecycles per CPU second of the server)")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
