@@ -92,12 +92,13 @@ def record(document: Document, action: str, ctx=None, *, status: str | None = No
     actor = actor or (ctx.actor if ctx else None)
     if document.id is None:  # a document made in this transaction gets its id first
         db.session.flush()
-    db.session.execute(_INSERT, {
-        "document_id": document.id, "at": ctx.at if ctx and ctx.at else now, "recorded_at": now,
-        "actor_id": actor.id if actor else None,
-        "on_behalf_of_id": ctx.on_behalf_of.id if ctx and ctx.on_behalf_of else None,
-        "action": action, "status": status, "note": note, "entered_late": bool(ctx and ctx.entered_late),
-        "details": {**(details or {}), "late_entry": ctx.late_entry} if ctx and ctx.late_entry else details})
+    with db.session.no_autoflush:  # nothing pending changes this row: flush the rest later, at once
+        db.session.execute(_INSERT, {
+            "document_id": document.id, "at": ctx.at if ctx and ctx.at else now, "recorded_at": now,
+            "actor_id": actor.id if actor else None,
+            "on_behalf_of_id": ctx.on_behalf_of.id if ctx and ctx.on_behalf_of else None,
+            "action": action, "status": status, "note": note, "entered_late": bool(ctx and ctx.entered_late),
+            "details": {**(details or {}), "late_entry": ctx.late_entry} if ctx and ctx.late_entry else details})
 
 
 def set_status(document: Document, status: str, ctx=None, *, action: str | None = None,

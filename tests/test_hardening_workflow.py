@@ -52,13 +52,11 @@ def test_a_looping_diagram_fails_the_step_and_stores_nothing(api, replace):
 
 def test_the_draft_preview_is_rendered_once_per_content(api, monkeypatch):
     import subprocess
-
-    import integrations.pdf.compose as compose
-    from tests.test_outgoing_api import create
-
     from collections import OrderedDict
 
+    import integrations.pdf.compose as compose
     from engine.outgoing import preparing
+    from tests.test_outgoing_api import create
 
     # Another test's draft in another database may have had this id and content: start with no previews.
     monkeypatch.setattr(preparing, "_PREVIEWS", OrderedDict())

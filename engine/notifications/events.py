@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, select
 
-from engine.db import db
+from engine.db import db, reading
 from engine.models import (
     Document,
     HistoryEvent,
@@ -115,10 +115,12 @@ _FIRST_ROUTED = (select(HistoryEvent).where(HistoryEvent.document_id == bindpara
 
 def routed_completed(ctx, document: Document, note: str | None = None) -> int:
     """Tell whoever routed the document (and the leader they acted for) that it is completed."""
-    routed = db.session.scalars(_FIRST_ROUTED, {"document_id": document.id}).first()
-    if routed is None:
-        return 0
-    audience = [u for u in (routed.actor, routed.on_behalf_of) if u is not None]
+    # History is written at once and who routed is a person: the step's pending changes need no flush here.
+    with reading(HistoryEvent, User):
+        routed = db.session.scalars(_FIRST_ROUTED, {"document_id": document.id}).first()
+        if routed is None:
+            return 0
+        audience = [u for u in (routed.actor, routed.on_behalf_of) if u is not None]
     subject = f"[Hoàn thành] {document.number_notation or document.subject[:80]}"
     body = "\n".join(["Văn bản đồng chí phân công đã được xử lý xong.", f"Kết quả: {note}" if note else "", "",
                       describe(document), f"Xem văn bản: {document_link(document)}"])

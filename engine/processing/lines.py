@@ -217,8 +217,8 @@ _NOTE = Param("note", N_("Ghi chú, ý kiến"), example="note")
 
 def start_line(ctx, document: Document, line: ProcessingLine) -> None:
     """Start the ``handle_line`` flow of a new processing line (in the caller's transaction)."""
-    db.session.flush()
-    instance = runtime.start("handle_line", document, {
+    # The data is read once the flow's instance is flushed: the line gets its id in that same flush.
+    instance = runtime.start("handle_line", document, lambda: {
         "document_id": document.id, "line_id": line.id, "kind": line.kind, "target_type": line.target_type,
         "unit": line.unit_code, "holder": line.holder.username if line.holder else None,
         "due": line.due_at.isoformat() if line.due_at else None, "urgency": document.urgency,

@@ -129,21 +129,25 @@ def _diagram_error(exc: Exception) -> WorkflowFailure:
     return WorkflowFailure(N_("Lỗi trong sơ đồ quy trình: %(detail)s"), params={"detail": str(exc)[:300]})
 
 
-def start(process_id: str, document: Document, data: dict, ctx: RunContext) -> WorkflowInstance:
-    """Start the latest version of ``process_id`` for ``document`` with initial ``data``."""
+def start(process_id: str, document: Document, data: dict | Callable[[], dict], ctx: RunContext) -> WorkflowInstance:
+    """Start the latest version of ``process_id`` for ``document`` with initial ``data``.
+
+    ``data`` may be a function called once the instance is flushed, for data naming rows that get
+    their ids in that same flush (one flush instead of two).
+    """
     version = latest(process_id)
     if version is None:
         raise WorkflowFailure(N_("Chưa triển khai quy trình %(name)s"), params={"name": process_id})
     p = parsed(version)
     ctx.document = document
     wf = BpmnWorkflow(p.spec, p.subprocess_specs, script_engine=QOfficeScriptEngine(ctx))
-    wf.get_tasks(state=TaskState.READY)[0].data.update(data)
     now = clock.now()
     instance = WorkflowInstance(document_id=document.id, process_version_id=version.id, state="",
                                 serializer_version="", created_at=now, updated_at=now)
     instance.process_version = version
     db.session.add(instance)
     db.session.flush()
+    wf.get_tasks(state=TaskState.READY)[0].data.update(data() if callable(data) else data)
     ctx.instance = instance
     loaded = Loaded(instance, wf, ctx)
     advance(loaded)
