@@ -1,14 +1,11 @@
 """Writing a document's history (every change is recorded, R-INTEGRITY-1)."""
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
-
 from engine import clock
 from engine.db import db
 from engine.errors import N_
 from engine.interconnection.outbound import queue_status_reply
-from engine.models import Document, HistoryEvent, User
+from engine.models import Document, HistoryEvent
 
 # What each history action means, for people (the API returns the code).
 ACTION_LABELS = {
@@ -61,17 +58,6 @@ ACTION_LABELS = {
     # process owners (engine/processes/)
     "process_migrated": N_("Chuyển sang phiên bản quy trình mới"),
 }
-
-
-def of(document: Document) -> list[HistoryEvent]:
-    """The document's history, oldest first, with who acted (and for whom) loaded in the same query."""
-    return db.session.scalars(_OF, {"document_id": document.id}).all()
-
-
-_OF = (select(HistoryEvent).where(HistoryEvent.document_id == bindparam("document_id"))
-       .options(joinedload(HistoryEvent.actor).lazyload(User.role_rows),
-                joinedload(HistoryEvent.on_behalf_of).lazyload(User.role_rows))
-       .order_by(HistoryEvent.id))
 
 
 def action_label(action: str) -> str:

@@ -254,7 +254,7 @@ def _lines_of(page):
             .order_by(*_sorted(page)))
 
 
-def _listed(rows) -> list[ListedTask]:
+def listed(rows) -> list[ListedTask]:
     return [ListedTask(r.id, r.document_id, r.name, r.title, r.role, r.unit_code, r.assignee_id, r.due_at,
                        r.urgency_rank, r.status, r.created_at,
                        ListedDocument(r.document_id, r.subject, r.number, r.notation, r.incoming_number,
@@ -289,7 +289,7 @@ def inbox(user: User, flt: InboxFilter) -> Inbox:
         page = _page_statement(viewer, flt.view)
         rows = [] if page is None or start >= total else db.session.execute(
             page, {"top": start + per_page, "page_size": per_page, "page_start": start}).all()
-    return Inbox(_listed(rows), total, counts)
+    return Inbox(listed(rows), total, counts)
 
 
 def counts(user: User) -> dict[str, int]:

@@ -6,11 +6,10 @@ from functools import wraps
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from engine import history
+from engine import document_rows
 from engine.errors import N_, AuthFailed, InvalidInput
 from engine.incoming.uploads import Upload
 from engine.people import accounts, sessions
-from engine.processing import lines, tasks
 from web.api.openapi import openapi_document
 from web.api.serializers import document_json
 
@@ -65,7 +64,8 @@ def uploads(field: str = "files") -> list[Upload]:
 
 
 def doc_response(doc, status=200):
-    return jsonify(document_json(doc, tasks.open_tasks(doc), lines.lines_of(doc), history.of(doc))), status
+    return jsonify(document_json(doc, document_rows.open_tasks(doc), document_rows.lines(doc),
+                                 document_rows.history(doc))), status
 
 
 def idempotency_key() -> str | None:
