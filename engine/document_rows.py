@@ -74,7 +74,7 @@ _OPEN_TASKS = (select(InboxTask.id, InboxTask.document_id, InboxTask.name, Inbox
                .join(Document, Document.id == InboxTask.document_id)
                .outerjoin(User, User.id == InboxTask.assignee_id)
                .where(InboxTask.document_id == bindparam("document_id"), InboxTask.status == "open")
-               .order_by(InboxTask.created_at, InboxTask.id))
+               .order_by(InboxTask.created_at))
 
 
 def _person(person_id, username, full_name) -> ListedPerson | None:
