@@ -91,7 +91,6 @@ def app_config(template_dir, tmp_path):
 @pytest.fixture
 def app(app_config):
     from engine.db import db
-    from engine.workflow import cache
     from web import create_app
 
     application = create_app(app_config)
@@ -100,7 +99,6 @@ def app(app_config):
         db.session.remove()
         db.engine.dispose()
     clock.set_time(None)
-    cache.clear()  # workflows kept for this test's database
 
 
 @pytest.fixture

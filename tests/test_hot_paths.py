@@ -1,8 +1,7 @@
 """What the speed work on the hot paths must keep true: the tabs of the task list count what each
 view lists, the list reads a fixed number of statements however many tasks it shows, facts cached
 for a transaction follow changes made in it and last until it ends, a step answers with what it
-stored, workflow states saved the older way still load, and a workflow kept in memory between steps
-is exactly the state stored."""
+stored, and workflow states saved the older way still load."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -164,71 +163,3 @@ def test_the_task_list_page_reads_as_many_statements_for_twenty_tasks_as_for_one
         page = client.get("/inbox").get_data(as_text=True)
     assert page.count('href="/tasks/') == 20
     assert len(twenty) == len(one)  # was one or two more statements per task (columns the list had not read)
-
-
-def _instance_of(doc_id):
-    from engine.models import WorkflowInstance
-
-    return (db.session.query(WorkflowInstance).filter_by(document_id=doc_id)
-            .order_by(WorkflowInstance.id).first())
-
-
-def test_a_workflow_kept_between_steps_is_exactly_the_state_stored(api, monkeypatch):
-    from engine.models import WorkflowInstance
-    from engine.workflow import cache, runtime
-    from engine.workflow.serialization import STATE
-
-    rebuilt = []
-    real = runtime._rebuild
-    monkeypatch.setattr(runtime, "_rebuild", lambda instance: rebuilt.append(instance.id) or real(instance))
-    doc_id = registered(api)
-    assert route(api, doc_id, {"lead": ["user:cv.ldvl"]}).status_code == 200
-    assert rebuilt == []  # each step took the workflow the step before it kept
-    db.session.expire_all()
-    stored = {i.id: i.state for i in db.session.query(WorkflowInstance).filter_by(document_id=doc_id)}
-    kept = {key[0]: (key[2], wf) for key, wf in cache._KEPT.items() if key[0] in stored}
-    assert set(kept) == set(stored)  # the document's flow and its processing line's flow
-    for instance_id, (state, workflow) in kept.items():
-        assert state == stored[instance_id] == STATE.serialize_json(workflow)
-    assert complete(api, "cv.ldvl", doc_id, "process", {"action": "file"})["status"] == "completed"
-    assert rebuilt == []
-
-
-def test_a_state_another_process_stored_is_read_instead_of_the_kept_workflow(api):
-    import json
-
-    from sqlalchemy import update
-
-    from engine.models import WorkflowInstance
-
-    doc_id = registered(api)
-    instance = _instance_of(doc_id)
-    # Another worker (or the scheduler) advanced this instance: its state is not the one kept here.
-    state = json.loads(instance.state)
-    state["data"]["written_elsewhere"] = True
-    db.session.execute(update(WorkflowInstance).where(WorkflowInstance.id == instance.id)
-                       .values(state=json.dumps(state), lock_version=WorkflowInstance.lock_version + 1))
-    db.session.commit()
-    assert route(api, doc_id, {"lead": ["user:cv.ldvl"]}).status_code == 200
-    db.session.expire_all()
-    assert json.loads(_instance_of(doc_id).state)["data"].get("written_elsewhere") is True
-
-
-def test_a_step_that_fails_after_advancing_its_workflow_leaves_nothing_kept(api, monkeypatch):
-    from engine.errors import WorkflowFailure
-    from engine.processing import tasks
-
-    doc_id = registered(api)
-    real = tasks.runtime.complete
-
-    def advance_then_fail(loaded, task_id, data):
-        real(loaded, task_id, data)  # the route task is done in memory...
-        raise WorkflowFailure("lỗi giả lập sau khi chạy bước")  # ...and the step fails
-
-    monkeypatch.setattr(tasks.runtime, "complete", advance_then_fail)
-    assert route(api, doc_id, {"lead": ["user:cv.ldvl"]}).status_code == 422
-    monkeypatch.setattr(tasks.runtime, "complete", real)
-    # The retry works on the stored state, where the route task is still open.
-    routed = route(api, doc_id, {"lead": ["user:cv.ldvl"]})
-    assert routed.status_code == 200, routed.json
-    assert len(routed.json["lines"]) == 1

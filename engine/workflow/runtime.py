@@ -41,7 +41,7 @@ from engine.models import (
 )
 from engine.notifications import events
 from engine.people.named import user_named
-from engine.workflow import cache, operators
+from engine.workflow import operators
 from engine.workflow.scripting import DiagramCodeError, RestrictedEnvironment
 from engine.workflow.serialization import SERIALIZER, STATE
 from engine.workflow.specs import latest, parsed
@@ -156,27 +156,21 @@ def start(process_id: str, document: Document, data: dict | Callable[[], dict], 
 
 
 def load(instance: WorkflowInstance, ctx: RunContext) -> Loaded:
-    """The SpiffWorkflow object of a stored instance: the one its last step kept, or rebuilt."""
-    wf = cache.take(instance) if instance.serializer_version == STATE.VERSION else None
-    if wf is None:
-        wf = _rebuild(instance)
-    ctx.document = ctx.document or instance.document
-    ctx.instance = instance
-    wf.script_engine = QOfficeScriptEngine(ctx)
-    return Loaded(instance, wf, ctx)
-
-
-def _rebuild(instance: WorkflowInstance) -> BpmnWorkflow:
+    """Rebuild the SpiffWorkflow object of a stored instance."""
     p = parsed(instance.process_version)
     dct = json.loads(instance.state)
     dct.pop(STATE.VERSION_KEY, None)
     if instance.serializer_version == STATE.VERSION:
-        return STATE.from_dict(dct, spec=p.spec, subprocess_specs=p.subprocess_specs)
-    # saved by an older SpiffWorkflow: its migrations work on the whole workflow, spec included
-    dct.update(p.spec_dict())
-    dct[SERIALIZER.VERSION_KEY] = instance.serializer_version
-    SERIALIZER.migrate(dct)
-    return SERIALIZER.from_dict(dct)
+        wf = STATE.from_dict(dct, spec=p.spec, subprocess_specs=p.subprocess_specs)
+    else:  # saved by an older SpiffWorkflow: its migrations work on the whole workflow, spec included
+        dct.update(p.spec_dict())
+        dct[SERIALIZER.VERSION_KEY] = instance.serializer_version
+        SERIALIZER.migrate(dct)
+        wf = SERIALIZER.from_dict(dct)
+    ctx.document = ctx.document or instance.document
+    ctx.instance = instance
+    wf.script_engine = QOfficeScriptEngine(ctx)
+    return Loaded(instance, wf, ctx)
 
 
 MAX_ROUNDS = 100  # bounds the catch-up of a cycle timer after a long downtime
@@ -226,7 +220,6 @@ def save(loaded: Loaded, status: str | None = None) -> None:
     wf, instance = loaded.workflow, loaded.instance
     instance.state = STATE.serialize_json(wf)  # without the spec: that is the process version's
     instance.serializer_version = STATE.VERSION
-    cache.keep_when_committed(db.session(), instance, wf, instance.state)
     instance.next_timer_due_at = next_timer_due(wf)
     instance.status = status or ("completed" if wf.is_completed() else "running")
     instance.updated_at = clock.now()
