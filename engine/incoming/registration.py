@@ -80,8 +80,7 @@ def receive(actor: User, meta: dict, files: list[Upload], *, ticket: Ticket | No
                            urgency_rank=Urgency.RANK[cleaned["urgency"]], received_at=now,
                            receivers=[{"code": settings.get("ORG_CODE"), "name": settings.get("ORG_NAME")}],
                            created_by_id=actor.id, created_at=now, **cleaned)
-            db.session.add(doc)
-            db.session.flush()
+            db.session.add(doc)  # written once complete, by the first flush of start_arrival
             attach(doc, checked, actor_id=actor.id, new_blobs=new_blobs)
             start_arrival(doc, runtime.RunContext(actor=actor, document=doc), action="arrived",
                           note=f"Nguồn: {'điện tử' if doc.source == 'electronic' else 'bản giấy (scan)'}")

@@ -104,7 +104,8 @@ def attach(document: Document, checked: list[tuple[Upload, str]], *, actor_id: i
         position += 1
         document.attachments.append(row)  # the loaded list stays whole: no need to read it back
         rows.append(row)
-    db.session.flush()
+    # Not flushed here: a new document's files are checked first, so that each row is written once,
+    # with its signatures, by the next flush (reads flush them first).
     return rows
 
 

@@ -81,8 +81,7 @@ def new_document(pkg: edxml.DocumentPackage, checked: list, sender_name: str | N
     doc = Document(direction="incoming", status="arrived", source="electronic", secrecy=Secrecy.NONE,
                    received_at=now, receivers=[{"code": settings.get("ORG_CODE"), "name": settings.get("ORG_NAME")}],
                    created_at=now, **metadata(pkg, sender_name))
-    db.session.add(doc)
-    db.session.flush()
+    db.session.add(doc)  # written once complete, by the first flush of start_arrival
     attach(doc, checked, actor_id=None, new_blobs=new_blobs)
     start_arrival(doc, runtime.RunContext(document=doc), action="arrived_axis",
                   note=f"Từ {doc.sender_org_name} ({doc.sender_org_id}) qua trục liên thông")
