@@ -120,6 +120,8 @@ class Loaded:
     instance: WorkflowInstance
     workflow: BpmnWorkflow
     ctx: RunContext
+    # Inbox rows of an instance started in this run: it has no others, so they are not looked up.
+    started_rows: list[InboxTask] | None = None
 
     def __post_init__(self):
         self.ctx.refresh_inbox = lambda: sync_inbox(self)
@@ -149,7 +151,7 @@ def start(process_id: str, document: Document, data: dict | Callable[[], dict], 
     db.session.flush()
     wf.get_tasks(state=TaskState.READY)[0].data.update(data() if callable(data) else data)
     ctx.instance = instance
-    loaded = Loaded(instance, wf, ctx)
+    loaded = Loaded(instance, wf, ctx, started_rows=[])
     advance(loaded)
     save(loaded)
     return instance
@@ -354,9 +356,12 @@ def sync_inbox(loaded: Loaded) -> list[InboxTask]:
 _OPEN_ROWS = select(InboxTask).where(InboxTask.instance_id == bindparam("instance_id"), InboxTask.status == "open")
 
 
-def _open_rows(instance: WorkflowInstance) -> dict[str, InboxTask]:
-    """The open inbox rows of ``instance`` as this transaction sees them: what the database holds,
+def _open_rows(loaded: Loaded) -> dict[str, InboxTask]:
+    """The open inbox rows of the instance as this transaction sees them: what the database holds,
     with the changes not flushed yet applied (rows of this engine run are flushed once, later)."""
+    if loaded.started_rows is not None:
+        return {r.id: r for r in loaded.started_rows if r.status == "open"}
+    instance = loaded.instance
     stored = db.session.scalars(_OPEN_ROWS, {"instance_id": instance.id}).all()
     pending = [r for r in db.session.new if isinstance(r, InboxTask) and r.instance_id == instance.id]
     return {r.id: r for r in (*stored, *pending) if r.status == "open"}
@@ -365,7 +370,7 @@ def _open_rows(instance: WorkflowInstance) -> dict[str, InboxTask]:
 def _sync_rows(loaded: Loaded, document: Document, ready: dict) -> list[InboxTask]:
     instance = loaded.instance
     lane_roles = parsed(instance.process_version).lane_roles
-    rows = _open_rows(instance)
+    rows = _open_rows(loaded)
     # The effective time: work entered late after an outage starts the next task when it was really done.
     now = loaded.ctx.when
     for row_id, row in rows.items():
@@ -383,6 +388,8 @@ def _sync_rows(loaded: Loaded, document: Document, ready: dict) -> list[InboxTas
         row.assignee = db.session.get(User, row.assignee_id) if row.assignee_id else None
         db.session.add(row)
         created.append(row)
+    if loaded.started_rows is not None:
+        loaded.started_rows += created
     return created
 
 
