@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import DateTime, MetaData, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session
@@ -27,7 +28,21 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-db = SQLAlchemy(model_class=Base)
+class OneDatabaseSession(FlaskSession):
+    """Flask-SQLAlchemy's session for an application with one database: the engine is looked up once
+    per session (a request), not at each of the hundred-odd statements and flushes of a step."""
+
+    _engine = None
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is not None:
+            return bind
+        if self._engine is None:
+            self._engine = super().get_bind(mapper, clause, **kwargs)
+        return self._engine
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": OneDatabaseSession})
 
 _CACHE_KEY = "qoffice.transaction_cache"
 
