@@ -6,10 +6,12 @@ the database driver.
 """
 from __future__ import annotations
 
+import json
+
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
-from engine.validation import MAX_ID, SURROGATE
+from engine.validation import MAX_ID
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -25,17 +27,12 @@ class BoundedIntConverter(IntegerConverter):
 
 
 def _refuse_surrogates(value) -> None:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if SURROGATE.search(item):
-                raise ValueError("lone surrogate in a string")
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+    # A lone surrogate is exactly what UTF-8 cannot encode: encoding the parsed value again (in C)
+    # finds one in any string or key for a fraction of what walking the value in Python costs.
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("lone surrogate in a string") from None
 
 
 class SafeJSONProvider(DefaultJSONProvider):
@@ -44,9 +41,9 @@ class SafeJSONProvider(DefaultJSONProvider):
     def loads(self, s, **kwargs):
         try:
             value = super().loads(s, **kwargs)
+            _refuse_surrogates(value)
         except RecursionError:
             raise ValueError("JSON nested too deeply") from None
-        _refuse_surrogates(value)
         return value
 
 
