@@ -7,6 +7,7 @@ person hears of each event once.
 from __future__ import annotations
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from engine.db import db, reading
 from engine.models import (
@@ -108,8 +109,11 @@ def opinion_arrived(ctx, line: ProcessingLine) -> int:
     return notify(audience, document, "opinion_arrived", subject, body, key=f"opinion:{line.id}")
 
 
+# Who routed, read with the event (their roles are not needed to tell them).
 _FIRST_ROUTED = (select(HistoryEvent).where(HistoryEvent.document_id == bindparam("document_id"),
                                             HistoryEvent.action == "routed")
+                 .options(joinedload(HistoryEvent.actor).lazyload(User.role_rows),
+                          joinedload(HistoryEvent.on_behalf_of).lazyload(User.role_rows))
                  .order_by(HistoryEvent.id).limit(1))
 
 

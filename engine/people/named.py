@@ -3,11 +3,13 @@ times (the route form checks its targets, the diagram opens their lines, the inb
 from __future__ import annotations
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from engine.db import db, transaction_cache
 from engine.models import User
 
-_NAMED = select(User).where(User.username == bindparam("username"))
+# Roles joined in: loaded by their own query (the relationship's selectin) they cost a second statement.
+_NAMED = select(User).where(User.username == bindparam("username")).options(joinedload(User.role_rows))
 
 
 def user_named(ref) -> User | None:
@@ -15,7 +17,7 @@ def user_named(ref) -> User | None:
     username = str(ref or "").removeprefix("user:")
     cache = transaction_cache("users by name", changed_by=User)
     if username not in cache:
-        cache[username] = db.session.scalars(_NAMED, {"username": username}).one_or_none()
+        cache[username] = db.session.scalars(_NAMED, {"username": username}).unique().one_or_none()
     return cache[username]
 
 
