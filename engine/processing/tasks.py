@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import clock
@@ -82,7 +82,7 @@ def parse_done_at(value, task: InboxTask) -> tuple[datetime, Outage] | None:
     return moment, outage
 
 
-_WITHOUT_FILES = (lazyload(Document.attachments),)
+_WITH_FILES = (joinedload(Document.attachments),)
 # Closing the task is the step's first write, conditional on it being open: two people completing
 # the same task at once cannot both get past it.
 _CLOSE = (update(InboxTask).where(InboxTask.id == bindparam("task_id"), InboxTask.status == "open")
@@ -105,8 +105,8 @@ def complete(task_id: str, user: User, form: dict) -> Document:
     form = dict(form or {})
     late = parse_done_at(form.pop("done_at", None), task)
     done_at, outage = late or (None, None)
-    # Its attachments are read only by the few steps that need them (they load them then).
-    document = db.session.get(Document, task.document_id, options=_WITHOUT_FILES)
+    # With its files in the same statement: the answer shows them, and a few steps read them.
+    document = db.session.get(Document, task.document_id, options=_WITH_FILES)
     ctx = runtime.RunContext(actor=actor.user, on_behalf_of=actor.on_behalf_of, at=done_at,
                              entered_late=late is not None, document=document, task=task,
                              late_entry={"outage_id": outage.id, "reason": outage.reason} if outage else None)
