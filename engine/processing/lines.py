@@ -134,7 +134,11 @@ def route_form(ctx, document: Document, data: dict) -> dict:
 
 
 def line_of(ctx) -> ProcessingLine:
-    return db.session.scalars(_LINE_OF, {"instance_id": ctx.task.instance_id}).one()
+    """The processing line of the task's flow. Kept on ``ctx``: the step's operators then find it in the
+    session by its id, which forgets objects nobody holds and would read it again."""
+    if ctx.line is None:
+        ctx.line = db.session.scalars(_LINE_OF, {"instance_id": ctx.task.instance_id}).one()
+    return ctx.line
 
 
 _LINE_OF = select(ProcessingLine).where(ProcessingLine.instance_id == bindparam("instance_id"))

@@ -34,6 +34,7 @@ from engine.errors import N_, TaskClosed, WorkflowFailure
 from engine.models import (
     Document,
     InboxTask,
+    ProcessingLine,
     ProcessVersion,
     Role,
     User,
@@ -71,6 +72,7 @@ class RunContext:
     document: Document | None = None
     task: InboxTask | None = None  # the user task being completed, if any
     instance: WorkflowInstance | None = None  # the instance whose engine is running
+    line: ProcessingLine | None = None  # the processing line a line step works on, once its form read it
     # Transient values for operators that must never reach the serialized workflow state,
     # e.g. an unlocked signing key (the PIN typed at signing time). Lives for one request.
     secrets: dict = field(default_factory=dict)
