@@ -134,8 +134,8 @@ def route_form(ctx, document: Document, data: dict) -> dict:
 
 
 def line_of(ctx) -> ProcessingLine:
-    """The processing line of the task's flow. Kept on ``ctx``: the step's operators then find it in the
-    session by its id, which forgets objects nobody holds and would read it again."""
+    """The processing line of the task's flow, kept on ``ctx``: the session forgets objects nobody
+    holds, and the step's operators would read it again by its id."""
     if ctx.line is None:
         ctx.line = db.session.scalars(_LINE_OF, {"instance_id": ctx.task.instance_id}).one()
     return ctx.line

@@ -255,6 +255,7 @@ def _lines_of(page):
 
 
 def listed(rows) -> list[ListedTask]:
+    """Task-list lines from rows of a task joined to its document and holder (the columns of ``_lines_of``)."""
     return [ListedTask(r.id, r.document_id, r.name, r.title, r.role, r.unit_code, r.assignee_id, r.due_at,
                        r.urgency_rank, r.status, r.created_at,
                        ListedDocument(r.document_id, r.subject, r.number, r.notation, r.incoming_number,

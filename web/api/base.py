@@ -6,10 +6,10 @@ from functools import wraps
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from engine import document_rows
 from engine.errors import N_, AuthFailed, InvalidInput
 from engine.incoming.uploads import Upload
 from engine.people import accounts, sessions
+from engine.processing import document_rows
 from web.api.openapi import openapi_document
 from web.api.serializers import document_json
 
