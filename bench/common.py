@@ -1,8 +1,15 @@
-"""A throwaway app with the demo organisation for benchmarks."""
+"""A throwaway app with the demo organisation for benchmarks, and gunicorn serving it."""
 from __future__ import annotations
 
+import http.client
 import os
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 DEMO_PASSWORD = "bench-password-1"
 
@@ -21,3 +28,29 @@ def make_app(workdir: Path):
     with app.app_context():
         initialise(DEMO_PASSWORD)
     return app
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def gunicorn(workdir: Path, port: int, options: list[str], **popen) -> subprocess.Popen:
+    """gunicorn serving the app on ``port`` with ``workdir``'s database and files, once it answers."""
+    database = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}"
+    env = {**os.environ, "QOFFICE_DATA": str(workdir), "DATABASE_URL": database,
+           "QOFFICE_FILES_DIR": str(workdir / "files"), "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", *options, "--bind", f"127.0.0.1:{port}",
+                               "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, **popen)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/api/v1/openapi.json")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise RuntimeError("gunicorn did not start")

@@ -13,10 +13,8 @@ Long: run by name only, `python -m bench lifecycle_server`.
 from __future__ import annotations
 
 import http.client
-import json
+import json as _json  # the name json is a parameter of send()
 import os
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -24,10 +22,8 @@ from pathlib import Path
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from bench.common import free_port, gunicorn
 from bench.lifecycle import WARM_UP, Client, _pdfs
-from bench.task_list_load import _free_port
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 class HttpClient(Client):
@@ -40,7 +36,7 @@ class HttpClient(Client):
     def send(self, method: str, path: str, headers: dict, *, json=None, data=None, content_type=None):
         headers = dict(headers)
         if json is not None:
-            body, headers["Content-Type"] = _json_bytes(json), "application/json"
+            body, headers["Content-Type"] = _json.dumps(json, ensure_ascii=False).encode(), "application/json"
         elif data is not None:
             values = {k: [FileStorage(f, filename=name) for f, name in v] if k == "files" else v
                       for k, v in data.items()}
@@ -50,35 +46,8 @@ class HttpClient(Client):
             body = None
         self.connection.request(method, "/api/v1" + path, body=body, headers=headers)
         response = self.connection.getresponse()
-        return response.status, _json_loads(response.read())
-
-
-def _json_bytes(value) -> bytes:
-    return json.dumps(value, ensure_ascii=False).encode()
-
-
-def _json_loads(body: bytes):
-    return json.loads(body) if body else None
-
-
-def _serve(workdir: Path, port: int, cpu: int) -> subprocess.Popen:
-    env = {**os.environ, "QOFFICE_DATA": str(workdir), "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
-           "QOFFICE_FILES_DIR": str(workdir / "files"), "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "1", "--worker-class", "sync", "--keep-alive", "60",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env, preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/api/v1/openapi.json")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    raise RuntimeError("gunicorn did not start")
+        body = response.read()
+        return response.status, _json.loads(body) if body else None
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -111,8 +80,9 @@ def run(workdir: Path) -> None:
     others = (os.sched_getaffinity(0) - {cpu}) or {cpu}
     os.sched_setaffinity(0, others)  # the clients stay off the server's CPU
     pdfs = _pdfs(clients * (WARM_UP + count // clients + 1))
-    port = _free_port()
-    server = _serve(workdir, port, cpu)
+    port = free_port()
+    server = gunicorn(workdir, port, ["--workers", "1", "--worker-class", "sync", "--keep-alive", "60"],
+                      preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
     try:
         people = [HttpClient(port) for _ in range(clients)]
         numbers = iter(range(1, len(pdfs) + 1))

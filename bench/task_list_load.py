@@ -16,26 +16,18 @@ import http.client
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.common import free_port, gunicorn
+
 # Two worker processes per CPU (gunicorn's advice is two to four), five threads each: with ten threads
 # in a process, requests queued behind one interpreter lock and the slowest waited longest.
 WORKERS = int(os.environ.get("BENCH_WORKERS", 2 * (os.cpu_count() or 1)))
 THREADS = int(os.environ.get("BENCH_THREADS", 5))
 PEOPLE = ("giamdoc", "phogiamdoc", "tp.ldvl", "cv.ldvl", "tp.ncc", "cv.ncc", "vanthu", "tp.vp")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _seed(workdir: Path, documents: int) -> dict[str, str]:
@@ -61,27 +53,6 @@ def _seed(workdir: Path, documents: int) -> dict[str, str]:
         db.session.remove()
         db.engine.dispose()
     return tokens
-
-
-def _serve(workdir: Path, port: int) -> subprocess.Popen:
-    database = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}"
-    env = {**os.environ, "QOFFICE_DATA": str(workdir), "DATABASE_URL": database,
-           "QOFFICE_FILES_DIR": str(workdir / "files"), "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--threads", str(THREADS),
-         "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/api/v1/openapi.json")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    raise RuntimeError("gunicorn did not start")
 
 
 def _reader(port: int, token: str, until: float, samples: list[float], errors: list[str]) -> None:
@@ -111,8 +82,9 @@ def run(workdir: Path) -> None:
     clients = int(os.environ.get("BENCH_CLIENTS", "20"))
     seconds = float(os.environ.get("BENCH_SECONDS", "20"))
     tokens = _seed(workdir, documents)
-    port = _free_port()
-    server = _serve(workdir, port)
+    port = free_port()
+    server = gunicorn(workdir, port, ["--workers", str(WORKERS), "--threads", str(THREADS),
+                                      "--worker-class", "gthread"])
     try:
         alone: list[float] = []
         errors: list[str] = []
