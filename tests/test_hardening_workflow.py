@@ -74,3 +74,39 @@ def test_the_draft_preview_is_rendered_once_per_content(api, monkeypatch):
     assert len(renders) == 2
     text = subprocess.run(["pdftotext", "-", "-"], input=after.data, capture_output=True, check=True).stdout
     assert "hướng dẫn chi trả trợ cấp tháng 12" in " ".join(text.decode().split())
+
+
+def _task_still_open(api, doc_id: int) -> None:
+    db.session.expire_all()
+    assert db.session.get(Document, doc_id).status == "arrived"
+    assert api.task("vanthu", doc_id, "verify") is not None
+
+
+def test_a_diagram_calling_an_operator_off_the_allow_list_fails_its_step_as_the_diagrams_error(api):
+    from tests.processes_support import arrived
+
+    xml = specs.latest("receive").bpmn_xml
+    assert 'serviceTaskOperator id="document/register_incoming"' in xml
+    specs.deploy(xml.replace('serviceTaskOperator id="document/register_incoming"',
+                             'serviceTaskOperator id="document/register_elsewhere"'))
+    db.session.commit()
+    doc_id = arrived(api)
+    response = api.accept(doc_id)
+    assert response.status_code == 422 and response.json["error"] == "workflow_error"
+    assert "document/register_elsewhere" in response.json["message"]
+    _task_still_open(api, doc_id)
+
+
+def test_a_fault_in_the_code_is_a_server_error_not_blamed_on_the_diagram(api, monkeypatch):
+    from engine.workflow import operators
+    from tests.processes_support import arrived
+
+    def faulty(ctx, **_params):
+        return {}["incoming_number"]  # a KeyError: a LookupError, yet no fault of the diagram
+
+    doc_id = arrived(api)
+    monkeypatch.setitem(operators.OPERATORS, "document/register_incoming", faulty)
+    response = api.accept(doc_id)
+    assert response.status_code == 500 and response.json["error"] == "server_error"
+    assert "sơ đồ" not in response.json["message"]
+    _task_still_open(api, doc_id)

@@ -241,3 +241,24 @@ def test_escalation_email_reaches_a_real_smtp_server(app, api):
         assert f"/documents/{doc_id}" in body
     finally:
         server.stop()
+
+
+def test_a_fault_on_one_instance_does_not_hold_back_the_others_timers(api, monkeypatch):
+    first = arrive(api, at(2026, 11, 24, 9, 0))  # due first, so swept first
+    second = arrive(api, at(2026, 11, 25, 9, 0))
+    from engine.workflow import runtime
+
+    original = runtime.load
+    first_instance = db.session.query(WorkflowInstance).filter_by(document_id=first).one().id
+
+    def faulty_load(instance, ctx):
+        if instance.id == first_instance:
+            raise KeyError("a fault in the code")
+        return original(instance, ctx)
+
+    monkeypatch.setattr(runtime, "load", faulty_load)
+    clock.set_time(at(2026, 11, 25, 17, 1))
+    assert sweep_timers() == 1
+    assert emails(f"escalate:{second}:") and not emails(f"escalate:{first}:")
+    monkeypatch.setattr(runtime, "load", original)  # mended: its escalation goes out on the next sweep
+    assert sweep_timers() == 1 and emails(f"escalate:{first}:")

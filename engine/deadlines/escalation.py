@@ -31,7 +31,7 @@ from engine.models import (
 from engine.models.documents import Urgency
 from engine.notifications.notify import describe, document_link, notify
 from engine.text import duration_vi
-from engine.workflow.operators import Param, operator
+from engine.workflow.operators import DiagramReferenceError, Param, operator
 
 _STEP = Param("step", N_("Mã công việc (user task) được theo dõi hạn"), required=True, example="'verify'")
 AUDIENCE_HELP = N_("Người nhận: 'assignee' (người giữ), 'leaders' (lãnh đạo Sở), 'unit_head' (lãnh đạo "
@@ -76,7 +76,7 @@ def audience_users(names, task: InboxTask | None, document: Document) -> list[Us
         elif name == "office_chief":
             people += _with_role(Role.UNIT_HEAD, settings.get("OFFICE_UNIT"))
         else:
-            raise LookupError(f"unknown audience '{name}'")
+            raise DiagramReferenceError(f"unknown audience '{name}'")
     return people
 
 
@@ -184,7 +184,7 @@ NOTICES = {
 def notify_people(ctx, audience=(), kind: str = "", **_params) -> dict:
     document = ctx.document
     if kind not in NOTICES:
-        raise LookupError(f"unknown notice '{kind}'")
+        raise DiagramReferenceError(f"unknown notice '{kind}'")
     title = document.number_notation or document.subject[:80]
     urgency = Urgency.LABELS.get(document.urgency, document.urgency).upper()
     subject_tpl, lead = NOTICES[kind]

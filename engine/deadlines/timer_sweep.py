@@ -14,7 +14,6 @@ from sqlalchemy import or_, update
 
 from engine import clock
 from engine.db import db
-from engine.errors import DomainError
 from engine.models import WorkflowInstance
 from engine.tx import transaction
 from engine.workflow import runtime
@@ -65,7 +64,8 @@ def sweep_timers(limit: int = 500) -> int:
                 runtime.advance(loaded)
                 runtime.save(loaded)
             fired += 1
-        except DomainError:
+        # One instance's fault, its diagram's or the code's, must not hold back the timers of the others.
+        except Exception:
             log.exception("timer sweep failed for workflow instance %s", instance_id)
         finally:
             release(instance_id)

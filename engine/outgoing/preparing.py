@@ -28,7 +28,7 @@ from engine.outgoing.drafting import drafter_of, needs_review
 from engine.storage import store
 from engine.validation import Fields
 from engine.workflow.forms import form
-from engine.workflow.operators import Param, operator
+from engine.workflow.operators import DiagramReferenceError, Param, operator
 
 
 @dataclass
@@ -260,7 +260,7 @@ def review_form(ctx, document: Document, data: dict) -> dict:
 def take_secret(ctx, name: str):
     value = ctx.secrets.pop(name, None)
     if value is None:
-        raise LookupError(f"{name} must be prepared by the task form of this step")
+        raise DiagramReferenceError(f"{name} must be prepared by the task form of this step")
     return value
 
 

@@ -41,7 +41,7 @@ from engine.people.named import active_user_named, user_named
 from engine.validation import Fields, parse_day
 from engine.workflow import runtime
 from engine.workflow.forms import form
-from engine.workflow.operators import Param, operator
+from engine.workflow.operators import DiagramReferenceError, Param, operator
 
 PROCESS_ACTIONS = ("reply", "file", "report", "forward")
 ACTION_LABELS = {"reply": N_("Trả lời bằng văn bản đi"), "file": N_("Lưu hồ sơ"),
@@ -273,14 +273,14 @@ def open_lines(ctx, lines=(), instruction=None, deadline_at=None, **_params) -> 
 def _line(line_id) -> ProcessingLine:
     line = db.session.get(ProcessingLine, int(line_id))
     if line is None:
-        raise LookupError(f"processing line {line_id} does not exist")
+        raise DiagramReferenceError(f"processing line {line_id} does not exist")
     return line
 
 
 def _user(username) -> User:
     user = user_named(username)
     if user is None:
-        raise LookupError(f"user {username} does not exist")
+        raise DiagramReferenceError(f"user {username} does not exist")
     return user
 
 

@@ -35,6 +35,12 @@ _PROVIDERS = ("engine.incoming.registration", "engine.processing.lines", "engine
               "engine.processing.replies", "engine.interconnection.recall")
 
 
+class DiagramReferenceError(LookupError):
+    """A diagram names something that does not exist: an operator off the allow-list, an unknown
+    audience, a processing line or person that is not there. The step fails as a diagram error;
+    any other LookupError is a fault in the code and must not be reported as the diagram's."""
+
+
 def operator(name: str, description: str, params: tuple[Param, ...] = (), sample: dict | None = None):
     """Register ``fn(ctx, **params) -> dict`` as the operator ``name`` with its parameters
     (Vietnamese descriptions for process owners; required ones are checked before deploy)."""
@@ -55,7 +61,7 @@ def get(name: str) -> Callable:
     try:
         return OPERATORS[name]
     except KeyError:
-        raise LookupError(f"operator '{name}' is not on the allow-list") from None
+        raise DiagramReferenceError(f"operator '{name}' is not on the allow-list") from None
 
 
 def params_of(name: str) -> tuple[Param, ...]:

@@ -198,7 +198,7 @@ def advance(loaded: Loaded) -> None:
                 break
             wf.do_engine_steps()
             sync_inbox(loaded)
-    except (SpiffWorkflowException, DiagramCodeError, LookupError) as exc:
+    except (SpiffWorkflowException, DiagramCodeError, operators.DiagramReferenceError) as exc:
         raise _diagram_error(exc) from exc
 
 
@@ -285,7 +285,7 @@ def complete(loaded: Loaded, task_id: str, data: dict) -> None:
     task.data.update(data)
     try:
         task.run()
-    except (SpiffWorkflowException, DiagramCodeError, LookupError) as exc:
+    except (SpiffWorkflowException, DiagramCodeError, operators.DiagramReferenceError) as exc:
         raise _diagram_error(exc) from exc
     advance(loaded)
 
