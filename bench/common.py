@@ -18,6 +18,7 @@ def make_app(workdir: Path):
     from engine.db import db  # noqa: F401 - imported for side effects of models
     from web import create_app
     from web.cli import initialise
+    from web.collector import settle_after_startup
 
     config = {
         "TESTING": True, "SECRET_KEY": os.urandom(16).hex(),
@@ -27,6 +28,7 @@ def make_app(workdir: Path):
     app = create_app(config)
     with app.app_context():
         initialise(DEMO_PASSWORD)
+    settle_after_startup()  # as wsgi.py does for every serving process
     return app
 
 
