@@ -110,3 +110,20 @@ def test_a_fault_in_the_code_is_a_server_error_not_blamed_on_the_diagram(api, mo
     assert response.status_code == 500 and response.json["error"] == "server_error"
     assert "sơ đồ" not in response.json["message"]
     _task_still_open(api, doc_id)
+
+
+def test_a_diagram_passing_no_line_id_fails_its_step_as_the_diagrams_error(api):
+    from tests.test_lifecycle_api import registered, route
+
+    finish = ('<spiffworkflow:parameter id="line_id" type="int" value="line_id" />\n'
+              '            <spiffworkflow:parameter id="result" type="str" value="action" />')
+    xml = specs.latest("handle_line").bpmn_xml
+    assert xml.count(finish) == 1
+    specs.deploy(xml.replace(finish, finish.replace('value="line_id"', 'value="\'dòng đầu\'"')))
+    db.session.commit()
+    doc_id = registered(api)
+    assert route(api, doc_id, {"lead": ["user:cv.ldvl"]}).status_code == 200
+    task = api.task("cv.ldvl", doc_id, "process")
+    response = api.complete("cv.ldvl", task["id"], {"action": "file"})
+    assert response.status_code == 422 and response.json["error"] == "workflow_error"
+    assert api.task("cv.ldvl", doc_id, "process")["id"] == task["id"]  # still open, nothing stored

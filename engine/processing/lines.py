@@ -271,7 +271,10 @@ def open_lines(ctx, lines=(), instruction=None, deadline_at=None, **_params) -> 
 
 
 def _line(line_id) -> ProcessingLine:
-    line = db.session.get(ProcessingLine, int(line_id))
+    try:
+        line = db.session.get(ProcessingLine, int(line_id))
+    except (TypeError, ValueError):  # the diagram passed something that is no line id
+        line = None
     if line is None:
         raise DiagramReferenceError(f"processing line {line_id} does not exist")
     return line
