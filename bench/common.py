@@ -32,6 +32,11 @@ def make_app(workdir: Path):
     return app
 
 
+def database_name() -> str:
+    """The database the benches run on: SQLite unless ``BENCH_DATABASE_URL`` names PostgreSQL."""
+    return "PostgreSQL" if os.environ.get("BENCH_DATABASE_URL", "").startswith("postgresql") else "SQLite"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -1,4 +1,5 @@
-"""Incoming lifecycles per second through the JSON API, on SQLite, on one core (issue 13 D).
+"""Incoming lifecycles per second through the JSON API, on SQLite (or ``BENCH_DATABASE_URL``), on one core
+(issue 13 D).
 
 One lifecycle: the clerk receives a document with a one-page PDF, finds the verify task in her
 task list and accepts it; the leader finds the route task in his and routes the document to a
@@ -20,7 +21,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.common import DEMO_PASSWORD
+from bench.common import DEMO_PASSWORD, database_name
 
 ROUNDS = 5
 WARM_UP = 10
@@ -146,7 +147,7 @@ def run(workdir: Path) -> None:
             cpu_rates.append(per_round / (time.process_time() - cpu_started))
     event.remove(engine, "before_cursor_execute", count)
     print(f"   {ROUNDS} rounds of {per_round} lifecycles (receive, accept, route, process; each step found "
-          f"in the task list) on CPU {cpu}, SQLite")
+          f"in the task list) on CPU {cpu}, {database_name()}")
     print(f"   lifecycles per second: median {statistics.median(rates):.1f} "
           f"(rounds: {', '.join(f'{r:.1f}' for r in rates)})")
     # CPU time is what the code costs; wall time also shows what other work on the shared CPU took.

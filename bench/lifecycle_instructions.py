@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench.common import database_name
+
 WARM_UP = 5
 
 
@@ -56,7 +58,8 @@ def run(workdir: Path) -> None:
         print(f"   valgrind failed (exit {done.returncode}): {done.stderr[-500:]}")
         return
     per = int(collected.group(1).replace(",", "")) / count
-    print(f"   {count} lifecycles (receive, accept, route, process; each step found in the task list), SQLite")
+    print(f"   {count} lifecycles (receive, accept, route, process; each step found in the task list), "
+          f"{database_name()}")
     print(f"   instructions per lifecycle: {per / 1e6:.1f} million")
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from bench.common import free_port, gunicorn
+from bench.common import database_name, free_port, gunicorn
 from bench.lifecycle import WARM_UP, Client, _pdfs
 
 
@@ -113,7 +113,7 @@ def run(workdir: Path) -> None:
             raise errors[0]
         done = share * clients
         print(f"   {done} lifecycles (receive, accept, route, process; each step found in the task list), "
-              f"{clients} clients, gunicorn with one sync worker on CPU {cpu}, SQLite")
+              f"{clients} clients, gunicorn with one sync worker on CPU {cpu}, {database_name()}")
         print(f"   lifecycles per second: {done / elapsed:.1f}")
         print(f"   server CPU per lifecycle: {server_cpu / done * 1000:.1f} ms "
               f"({done / server_cpu:.1f} lifecycles per CPU second of the server)")
