@@ -55,6 +55,22 @@ def test_health_reports_each_part_and_the_scheduler_heartbeat(client, app):
     assert client.get("/healthz").status_code == 503  # ten minutes without a beat: the scheduler is down
 
 
+def test_health_reports_timers_the_sweep_leaves_waiting(client, api):
+    from engine.deadlines.timer_sweep import sweep_timers
+    from engine.models import WorkflowInstance
+
+    doc_id = api.receive().json["id"]
+    due = db.session.query(WorkflowInstance).filter_by(document_id=doc_id).one().next_timer_due_at
+    clock.set_time(clock.to_vn(due) + timedelta(minutes=11))  # the verify deadline passed; nothing swept it
+    health.beat()
+    stuck = client.get("/healthz")
+    assert stuck.status_code == 503 and stuck.json["checks"]["scheduler"]["ok"]
+    assert stuck.json["checks"]["timers"] == {"ok": False, "overdue": 1, "oldest_overdue_age_seconds": 660}
+    assert sweep_timers() == 1
+    swept = client.get("/healthz").json["checks"]["timers"]  # (the outbox has waited too: no mail job ran)
+    assert swept == {"ok": True, "overdue": 0, "oldest_overdue_age_seconds": 0}
+
+
 def test_a_backup_restores_into_an_empty_installation(app, api, tmp_path):
     for _ in range(2):
         assert api.receive(files=[("van-ban.pdf", make_pdf()), ("phu-luc.pdf", make_pdf())]).status_code == 201
