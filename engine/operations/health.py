@@ -65,10 +65,11 @@ def _scheduler() -> dict:
 
 
 def _timers() -> dict:
-    cutoff = clock.now() - timedelta(seconds=TIMER_STALE_SECONDS)
+    now = clock.now()
+    cutoff = now - timedelta(seconds=TIMER_STALE_SECONDS)
     count, oldest = (db.session.query(func.count(WorkflowInstance.id), func.min(WorkflowInstance.next_timer_due_at))
                      .filter(WorkflowInstance.status == "running", WorkflowInstance.next_timer_due_at < cutoff).one())
-    age = (clock.now() - clock.to_vn(oldest)).total_seconds() if oldest else 0
+    age = (now - clock.to_vn(oldest)).total_seconds() if oldest else 0
     return {"ok": count == 0, "overdue": count, "oldest_overdue_age_seconds": round(age)}
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 
 from engine.db import db
 from engine.models import Document, HistoryEvent, InboxTask, ProcessingLine, User
-from engine.processing.task_list import ListedPerson, ListedTask, listed
+from engine.processing.task_list import LISTED_COLUMNS, ListedPerson, ListedTask, listed
 
 
 @dataclass(frozen=True)
@@ -66,11 +66,7 @@ _LINES = (select(ProcessingLine.id, ProcessingLine.parent_id, ProcessingLine.kin
           .where(ProcessingLine.document_id == bindparam("document_id"))
           .order_by(ProcessingLine.parent_id.isnot(None), ProcessingLine.id))
 
-_OPEN_TASKS = (select(InboxTask.id, InboxTask.document_id, InboxTask.name, InboxTask.title, InboxTask.role,
-                      InboxTask.unit_code, InboxTask.assignee_id, InboxTask.due_at, InboxTask.urgency_rank,
-                      InboxTask.status, InboxTask.created_at, Document.subject, Document.number, Document.notation,
-                      Document.incoming_number, Document.sender_org_name, Document.urgency, User.username,
-                      User.full_name)
+_OPEN_TASKS = (select(*LISTED_COLUMNS)
                .join(Document, Document.id == InboxTask.document_id)
                .outerjoin(User, User.id == InboxTask.assignee_id)
                .where(InboxTask.document_id == bindparam("document_id"), InboxTask.status == "open")

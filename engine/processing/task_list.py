@@ -239,23 +239,26 @@ class ListedTask:
     assignee: ListedPerson | None
 
 
+# What listed() reads: a task, its document, its holder (joined on InboxTask.document_id, assignee_id).
+LISTED_COLUMNS = (InboxTask.id, InboxTask.document_id, InboxTask.name, InboxTask.title, InboxTask.role,
+                  InboxTask.unit_code, InboxTask.assignee_id, InboxTask.due_at, InboxTask.urgency_rank,
+                  InboxTask.status, InboxTask.created_at, Document.subject, Document.number, Document.notation,
+                  Document.incoming_number, Document.sender_org_name, Document.urgency, User.username,
+                  User.full_name)
+
+
 # A page's lines are read as plain rows, the page's tasks joined to their documents and holders once
 # their order is known (ORM objects with their relationships took a third of a list, and the page's
 # template that asked for a column not loaded read it task by task).
 def _lines_of(page):
-    return (select(InboxTask.id, InboxTask.document_id, InboxTask.name, InboxTask.title, InboxTask.role,
-                   InboxTask.unit_code, InboxTask.assignee_id, InboxTask.due_at, InboxTask.urgency_rank,
-                   InboxTask.status, InboxTask.created_at, Document.subject, Document.number, Document.notation,
-                   Document.incoming_number, Document.sender_org_name, Document.urgency, User.username,
-                   User.full_name)
-            .select_from(page).join(InboxTask, InboxTask.id == page.c.id)
+    return (select(*LISTED_COLUMNS).select_from(page).join(InboxTask, InboxTask.id == page.c.id)
             .join(Document, Document.id == InboxTask.document_id)
             .outerjoin(User, User.id == InboxTask.assignee_id)
             .order_by(*_sorted(page)))
 
 
 def listed(rows) -> list[ListedTask]:
-    """Task-list lines from rows of a task joined to its document and holder (the columns of ``_lines_of``)."""
+    """Task-list lines from rows of ``LISTED_COLUMNS``."""
     return [ListedTask(r.id, r.document_id, r.name, r.title, r.role, r.unit_code, r.assignee_id, r.due_at,
                        r.urgency_rank, r.status, r.created_at,
                        ListedDocument(r.document_id, r.subject, r.number, r.notation, r.incoming_number,

@@ -85,9 +85,10 @@ def parse_done_at(value, task: InboxTask) -> tuple[datetime, Outage] | None:
 _WITH_FILES = (joinedload(Document.attachments),)
 # Closing the task is the step's first write, conditional on it being open: two people completing
 # the same task at once cannot both get past it.
+_CLOSING = ("status", "closed_at", "closed_by_id", "on_behalf_of_id")
+# (A bind parameter may not be named like the column it sets: hence the prefix.)
 _CLOSE = (update(InboxTask).where(InboxTask.id == bindparam("task_id"), InboxTask.status == "open")
-          .values(status="completed", closed_at=bindparam("at"), closed_by_id=bindparam("by"),
-                  on_behalf_of_id=bindparam("for"))
+          .values({name: bindparam(f"new_{name}") for name in _CLOSING})
           .execution_options(synchronize_session=False))
 
 
@@ -116,8 +117,7 @@ def complete(task_id: str, user: User, form: dict) -> Document:
         lock_rows(Document, [task.document_id])  # one document's steps one after another: no deadlock
         closing = {"status": "completed", "closed_at": done_at or clock.now(), "closed_by_id": actor.user.id,
                    "on_behalf_of_id": actor.on_behalf_of.id if actor.on_behalf_of else None}
-        closed = db.session.execute(_CLOSE, {"task_id": task.id, "at": closing["closed_at"],
-                                             "by": closing["closed_by_id"], "for": closing["on_behalf_of_id"]})
+        closed = db.session.execute(_CLOSE, {"task_id": task.id, **{f"new_{k}": v for k, v in closing.items()}})
         if closed.rowcount != 1:
             raise TaskClosed(N_("Công việc này đã được xử lý hoặc đã bị hủy."))
         for name, value in closing.items():  # the loaded row says what the database now holds
