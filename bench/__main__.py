@@ -7,7 +7,8 @@ import tempfile
 import time
 from pathlib import Path
 
-# Long runs by name only: `python -m bench search`, `task_list_load`, `lifecycle_instructions`.
+# Long runs by name only: `python -m bench search`, `task_list_load`, `lifecycle_instructions`,
+# `lifecycle_server`, `lifecycle_baseline`, `lifecycle_profile`.
 BENCHES = ["inbox", "timer_sweep", "signing", "passwords", "interconnection", "processes",
            "registers", "lifecycle"]
 

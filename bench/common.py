@@ -43,13 +43,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def gunicorn(workdir: Path, port: int, options: list[str], **popen) -> subprocess.Popen:
-    """gunicorn serving the app on ``port`` with ``workdir``'s database and files, once it answers."""
+def gunicorn(workdir: Path, port: int, options: list[str], *, root: Path = ROOT, **popen) -> subprocess.Popen:
+    """gunicorn serving the app on ``port`` with ``workdir``'s database and files, once it answers.
+
+    ``root`` is the checkout whose code is served (another one: an earlier version, for comparison).
+    """
     database = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}"
     env = {**os.environ, "QOFFICE_DATA": str(workdir), "DATABASE_URL": database,
-           "QOFFICE_FILES_DIR": str(workdir / "files"), "PYTHONPATH": str(ROOT)}
+           "QOFFICE_FILES_DIR": str(workdir / "files"), "PYTHONPATH": str(root)}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", *options, "--bind", f"127.0.0.1:{port}",
-                               "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, **popen)
+                               "--log-level", "warning", "wsgi:app"], cwd=root, env=env, **popen)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

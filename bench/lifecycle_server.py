@@ -15,6 +15,8 @@ from __future__ import annotations
 import http.client
 import json as _json  # the name json is a parameter of send()
 import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -22,7 +24,7 @@ from pathlib import Path
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from bench.common import database_name, free_port, gunicorn
+from bench.common import ROOT, database_name, free_port, gunicorn
 from bench.lifecycle import WARM_UP, Client, _pdfs
 
 
@@ -68,21 +70,30 @@ def _children(pid: int) -> list[int]:
 
 
 def run(workdir: Path) -> None:
-    from bench.common import make_app
-    from engine.db import db
-
     count = int(os.environ.get("BENCH_LIFECYCLES", "300"))
     clients = int(os.environ.get("BENCH_CLIENTS", "3"))
     cpu = int(os.environ.get("BENCH_CPU", "0"))
-    app = make_app(workdir)  # the demo organisation, in the database the server then opens
-    with app.app_context():
-        db.engine.dispose()
+    done, elapsed, server_cpu = measure(workdir, ROOT, count, clients, cpu)
+    print(f"   {done} lifecycles (receive, accept, route, process; each step found in the task list), "
+          f"{clients} clients, gunicorn with one sync worker on CPU {cpu}, {database_name()}")
+    print(f"   lifecycles per second: {done / elapsed:.1f}")
+    print(f"   server CPU per lifecycle: {server_cpu / done * 1000:.1f} ms "
+          f"({done / server_cpu:.1f} lifecycles per CPU second of the server)")
+
+
+def measure(workdir: Path, root: Path, count: int, clients: int, cpu: int) -> tuple[int, float, float]:
+    """Serve the code of the checkout ``root`` from ``workdir`` and run about ``count`` lifecycles through it.
+
+    Returns the lifecycles run, the seconds they took and the server's CPU seconds for them. Leaves
+    this process on the CPUs other than ``cpu``.
+    """
+    _initialise(workdir, root)
     others = (os.sched_getaffinity(0) - {cpu}) or {cpu}
     os.sched_setaffinity(0, others)  # the clients stay off the server's CPU
     pdfs = _pdfs(clients * (WARM_UP + count // clients + 1))
     port = free_port()
     server = gunicorn(workdir, port, ["--workers", "1", "--worker-class", "sync", "--keep-alive", "60"],
-                      preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
+                      root=root, preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
     try:
         people = [HttpClient(port) for _ in range(clients)]
         numbers = iter(range(1, len(pdfs) + 1))
@@ -111,12 +122,14 @@ def run(workdir: Path) -> None:
         elapsed, server_cpu = time.perf_counter() - started, _cpu_seconds(server.pid) - cpu_before
         if errors:
             raise errors[0]
-        done = share * clients
-        print(f"   {done} lifecycles (receive, accept, route, process; each step found in the task list), "
-              f"{clients} clients, gunicorn with one sync worker on CPU {cpu}, {database_name()}")
-        print(f"   lifecycles per second: {done / elapsed:.1f}")
-        print(f"   server CPU per lifecycle: {server_cpu / done * 1000:.1f} ms "
-              f"({done / server_cpu:.1f} lifecycles per CPU second of the server)")
+        return share * clients, elapsed, server_cpu
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _initialise(workdir: Path, root: Path) -> None:
+    """The demo organisation in ``workdir``'s database, made by the code of ``root`` (which the server runs)."""
+    script = "import sys; from pathlib import Path; from bench.common import make_app; make_app(Path(sys.argv[1]))"
+    subprocess.run([sys.executable, "-c", script, str(workdir)], cwd=root, check=True, capture_output=True,
+                   env={**os.environ, "PYTHONPATH": str(root)})
