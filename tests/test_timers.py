@@ -260,5 +260,28 @@ def test_a_fault_on_one_instance_does_not_hold_back_the_others_timers(api, monke
     clock.set_time(at(2026, 11, 25, 17, 1))
     assert sweep_timers() == 1
     assert emails(f"escalate:{second}:") and not emails(f"escalate:{first}:")
-    monkeypatch.setattr(runtime, "load", original)  # mended: its escalation goes out on the next sweep
+    monkeypatch.setattr(runtime, "load", original)  # mended
+    assert sweep_timers() == 0  # a failed instance waits before it is tried again
+    clock.set_time(at(2026, 11, 25, 17, 7))  # five minutes later
     assert sweep_timers() == 1 and emails(f"escalate:{first}:")
+
+
+def test_instances_failing_at_every_try_do_not_fill_the_sweep(api, monkeypatch):
+    failing = [arrive(api, at(2026, 11, 24, 9, minute)) for minute in range(3)]  # due first, so swept first
+    healthy = arrive(api, at(2026, 11, 25, 9, 0))
+    from engine.workflow import runtime
+
+    original = runtime.load
+    poisoned = {i.id for i in db.session.query(WorkflowInstance).filter(WorkflowInstance.document_id.in_(failing))}
+
+    def faulty_load(instance, ctx):
+        if instance.id in poisoned:
+            raise KeyError("a fault in the code")
+        return original(instance, ctx)
+
+    monkeypatch.setattr(runtime, "load", faulty_load)
+    clock.set_time(at(2026, 11, 25, 17, 1))
+    assert sweep_timers(limit=3) == 0  # the three failing ones fill this sweep
+    clock.set_time(at(2026, 11, 25, 17, 2))
+    assert sweep_timers(limit=3) == 1  # the next one reaches the document behind them
+    assert emails(f"escalate:{healthy}:") and not any(emails(f"escalate:{d}:") for d in failing)

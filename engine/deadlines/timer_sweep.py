@@ -21,12 +21,18 @@ from engine.workflow import runtime
 log = logging.getLogger(__name__)
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 CLAIM_FOR = timedelta(minutes=5)
+# An instance the sweep failed on waits this long before it is tried again: the sweep reads the earliest
+# due first, so instances failing at every try (a faulty diagram version has many) would otherwise fill
+# every sweep, hold back the timers behind them, and log their fault every 30 seconds.
+RETRY_FAILED_AFTER = timedelta(minutes=5)
 
 
 def due_instance_ids(now, limit: int) -> list[int]:
-    """Ids of running instances whose next timer is due: an index range scan, not a full scan."""
+    """Ids of running instances whose next timer is due and which nobody holds (a worker advancing it,
+    or a failure's wait before the next try): an index range scan, not a full scan."""
     rows = (db.session.query(WorkflowInstance.id)
-            .filter(WorkflowInstance.status == "running", WorkflowInstance.next_timer_due_at <= now)
+            .filter(WorkflowInstance.status == "running", WorkflowInstance.next_timer_due_at <= now,
+                    or_(WorkflowInstance.claimed_until.is_(None), WorkflowInstance.claimed_until < now))
             .order_by(WorkflowInstance.next_timer_due_at).limit(limit).all())
     return [r[0] for r in rows]
 
@@ -43,9 +49,10 @@ def claim(instance_id: int, now) -> bool:
     return result.rowcount == 1
 
 
-def release(instance_id: int) -> None:
+def release(instance_id: int, *, hold_until=None) -> None:
+    """Let other sweeps take the instance again, at once or after ``hold_until``."""
     db.session.execute(update(WorkflowInstance).where(WorkflowInstance.id == instance_id)
-                       .values(claimed_by=None, claimed_until=None)
+                       .values(claimed_by=None if hold_until is None else WORKER, claimed_until=hold_until)
                        .execution_options(synchronize_session=False))
     db.session.commit()
 
@@ -57,6 +64,7 @@ def sweep_timers(limit: int = 500) -> int:
     for instance_id in due_instance_ids(now, limit):
         if not claim(instance_id, now):
             continue
+        hold_until = None
         try:
             with transaction():
                 instance = db.session.get(WorkflowInstance, instance_id)
@@ -66,7 +74,9 @@ def sweep_timers(limit: int = 500) -> int:
             fired += 1
         # One instance's fault, its diagram's or the code's, must not hold back the timers of the others.
         except Exception:
-            log.exception("timer sweep failed for workflow instance %s", instance_id)
+            hold_until = now + RETRY_FAILED_AFTER
+            log.exception("timer sweep failed for workflow instance %s; tried again after %s", instance_id,
+                          hold_until.isoformat(timespec="seconds"))
         finally:
-            release(instance_id)
+            release(instance_id, hold_until=hold_until)
     return fired
