@@ -12,7 +12,7 @@ from engine.models import Document, InboxTask, LineStatus, ProcessingLine
 from engine.models.documents import Secrecy, Urgency
 from engine.notifications.notify import notify
 from engine.records.indexing import search_text
-from engine.text import fold, nfc
+from engine.text import fold, nfc, one_line
 from engine.workflow import runtime
 from integrations import edxml
 
@@ -20,10 +20,15 @@ PRIORITY = {0: Urgency.NORMAL, 1: Urgency.KHAN, 2: Urgency.THUONG_KHAN, 3: Urgen
 _TYPES_BY_NAME = {fold(name): code for code, name in DOC_TYPES.items()}
 
 
+# As long as the same fields typed in by a clerk may be (engine/incoming/registration.py).
+SUBJECT_MAX = 1000
+
+
 def _cut(value: str, limit: int, label: str, problems: list[str]) -> str | None:
-    value = nfc(value)
+    """One visible line (as a typed field is kept), cut to ``limit`` with a note saying so."""
+    value = one_line(nfc(value))
     if len(value) > limit:
-        problems.append(f"{label} dài quá {limit} ký tự, đã cắt bớt: {value}")
+        problems.append(f"{label} dài quá {limit} ký tự, đã cắt bớt: {value[:limit]}…")
         return value[:limit]
     return value or None
 
@@ -58,10 +63,12 @@ def metadata(pkg: edxml.DocumentPackage, sender_name: str | None) -> dict:
         notes.append("Phụ lục: " + "; ".join(pkg.appendixes))
     meta = {
         "sender_org_id": pkg.sender.organ_id.strip().upper()[:35],
-        "sender_org_name": _cut(pkg.sender.name or sender_name or pkg.sender.organ_id, 300, "Tên cơ quan gửi", problems),
+        "sender_org_name": _cut(pkg.sender.name or sender_name or pkg.sender.organ_id, 300, "Tên cơ quan gửi",
+                                problems),
         "number": _cut(number, 20, "Số văn bản", problems), "notation": _cut(notation, 60, "Ký hiệu", problems),
         "issued_on": pkg.promulgation_date.value, "due_on": pkg.due_date.value, "doc_type": doc_type,
-        "subject": nfc(pkg.subject) or nfc(pkg.content) or "(không có trích yếu)",
+        "subject": (_cut(pkg.subject, SUBJECT_MAX, "Trích yếu", problems)
+                    or _cut(pkg.content, SUBJECT_MAX, "Trích yếu", problems) or "(không có trích yếu)"),
         "signer_name": _cut(pkg.signer_name, 200, "Người ký", problems),
         "signer_position": _cut(" ".join(filter(None, [pkg.signer_competence, pkg.signer_position])), 200,
                                 "Chức vụ người ký", problems),

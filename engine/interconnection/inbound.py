@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy.exc import IntegrityError
-
 from engine import settings
 from engine.errors import N_, DomainError, SecretDocument, TooLarge
-from engine.incoming.uploads import check, forget_unreferenced
+from engine.incoming.uploads import check
 from engine.interconnection import agencies, arrival, recall, statuses
 from engine.interconnection.errors import BadPackage, NotAddressedToUs, UnknownDocument
 from engine.interconnection.outbound import queue_status
-from engine.interconnection.received import Outcome, existing, record, refusal_key, reply_ref
+from engine.interconnection.received import Outcome, existing, record, refusal_key, reply_ref, store_once
 from engine.models import ReceivedPackage
 from engine.models.documents import Secrecy
+from engine.text import nfc
 from engine.tx import transaction
 from integrations import edxml
 
@@ -54,28 +53,23 @@ def _ids(pkg: edxml.DocumentPackage) -> list[str]:
 def _take_new(pkg: edxml.DocumentPackage, data: bytes, via: str) -> Outcome:
     sender = pkg.sender.organ_id.strip().upper()
     key = f"doc:{sender}:{pkg.document_id}"
-    earlier = existing(key)
-    if earlier is not None:
+
+    def duplicate(earlier) -> Outcome:
         return Outcome("document", earlier.document_id, "new", duplicate=True)
+
+    if (earlier := existing(key)) is not None:
+        return duplicate(earlier)
     if pkg.secrecy:
         _refuse_secret(pkg, data, via)
     checked = check(arrival.uploads(pkg), first_must_be_pdf=False)  # every file through the upload scanner
     agency = agencies.get(sender)
-    new_blobs: list[str] = []
-    try:
-        with transaction():
-            doc = arrival.new_document(pkg, checked, agency.name if agency else None, new_blobs)
-            record(key, "document", pkg, data, via, business="new", document_id=doc.id)
-    except IntegrityError:  # the same package taken in at the same moment by another worker
-        forget_unreferenced(new_blobs)
-        earlier = existing(key)
-        if earlier is None:
-            raise
-        return Outcome("document", earlier.document_id, "new", duplicate=True)
-    except BaseException:
-        forget_unreferenced(new_blobs)
-        raise
-    return Outcome("document", doc.id, "new", created=True)
+
+    def work(new_blobs: list) -> Outcome:
+        doc = arrival.new_document(pkg, checked, agency.name if agency else None, new_blobs)
+        record(key, "document", pkg, data, via, business="new", document_id=doc.id)
+        return Outcome("document", doc.id, "new", created=True)
+
+    return store_once(key, work, duplicate)
 
 
 def _refuse_secret(pkg: edxml.DocumentPackage, data: bytes, via: str) -> None:
@@ -84,11 +78,14 @@ def _refuse_secret(pkg: edxml.DocumentPackage, data: bytes, via: str) -> None:
     reason = (f"Văn bản mật ({level}) không được tiếp nhận qua hệ thống; đề nghị gửi theo quy định "
               "về bảo vệ bí mật nhà nước.")
     key = f"secret:{pkg.sender.organ_id.strip().upper()}:{pkg.document_id}"
+
+    def work(_new_blobs: list) -> None:
+        record(key, "document", pkg, data, via, business="new", outcome="refused", error=reason)
+        queue_status(None, pkg.sender.organ_id, "02", f"Từ chối tiếp nhận: {reason}", reply_ref(pkg),
+                     key=refusal_key(pkg))
+
     if existing(key) is None:
-        with transaction():
-            record(key, "document", pkg, data, via, business="new", outcome="refused", error=reason)
-            queue_status(None, pkg.sender.organ_id, "02", f"Từ chối tiếp nhận: {reason}", reply_ref(pkg),
-                         key=refusal_key(pkg))
+        store_once(key, work, lambda _earlier: None)
     raise SecretDocument(N_("Văn bản mật (%(level)s) không được tiếp nhận trên hệ thống. "
                             "Hãy xử lý theo quy định về bảo vệ bí mật nhà nước."), params={"level": level})
 
@@ -97,20 +94,35 @@ def _take_change(pkg: edxml.DocumentPackage, data: bytes, via: str) -> Outcome:
     business = pkg.business.name
     sender = pkg.sender.organ_id.strip().upper()
     original = recall.original_of(sender, _ids(pkg))
-    key = f"{business}:{sender}:{pkg.document_id}:{hashlib.sha256(data).hexdigest()[:16]}"
-    if existing(key) is not None:
-        return Outcome("document", original.id, business, duplicate=True)
+    key = f"{business}:{sender}:{pkg.document_id}:{_content_digest(pkg)}"
+    original_id = original.id
+
+    def duplicate(_earlier) -> Outcome:
+        return Outcome("document", original_id, business, duplicate=True)
+
+    if (earlier := existing(key)) is not None:
+        return duplicate(earlier)
     checked = check(arrival.uploads(pkg), first_must_be_pdf=False) if pkg.attachments else []
-    new_blobs: list[str] = []
-    try:
-        with transaction():
-            arrival.apply_change(original, pkg, checked, new_blobs)
-            record(key, "document", pkg, data, via, business=business, document_id=original.id,
-                   reason=pkg.business.reason)
-    except BaseException:
-        forget_unreferenced(new_blobs)
-        raise
-    return Outcome("document", original.id, business)
+
+    def work(new_blobs: list) -> Outcome:
+        arrival.apply_change(original, pkg, checked, new_blobs)
+        record(key, "document", pkg, data, via, business=business, document_id=original.id,
+               reason=pkg.business.reason)
+        return Outcome("document", original.id, business)
+
+    return store_once(key, work, duplicate)
+
+
+def _content_digest(pkg: edxml.DocumentPackage) -> str:
+    """What a change package says, not how it travelled (line endings, trace headers added on the way,
+    base64 wrapping): the same update sent twice is applied once."""
+    digest = hashlib.sha256()
+    parts = [pkg.business.document_id, *pkg.business.replaced_ids, pkg.business.reason, pkg.subject, pkg.code_number,
+             pkg.code_notation, pkg.promulgation_date.raw, pkg.due_date.raw, pkg.signer_name, pkg.signer_position,
+             pkg.signer_competence, *(f"{a.name}/{hashlib.sha256(a.data).hexdigest()}" for a in pkg.attachments)]
+    for part in parts:
+        digest.update(nfc(part or "").encode("utf-8") + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def record_rejection(data: bytes, error: DomainError, *, via: str = "axis") -> ReceivedPackage | None:

@@ -15,7 +15,7 @@ from engine.db import db
 from engine.errors import N_, Conflict, Forbidden, InvalidInput
 from engine.interconnection.errors import UnknownDocument
 from engine.interconnection.outbound import queue_recall, queue_status, response_for
-from engine.interconnection.received import Outcome, existing, record
+from engine.interconnection.received import Outcome, existing, record, store_once
 from engine.models import Delivery, Document, LineStatus, ProcessingLine, ReceivedPackage, Role, User, WorkflowInstance
 from engine.tx import transaction
 from engine.validation import Fields
@@ -85,13 +85,20 @@ def withdraw(ctx, document: Document, reason: str) -> None:
 # --- receiving side -------------------------------------------------------------------------------
 
 def take_request(pkg, ids: list[str], reason: str, data: bytes, via: str) -> Outcome:
-    """A recall request from the sender of a document that arrived here: a task for the clerks."""
+    """A recall request from the sender of a document that arrived here: a task for the clerks. The
+    same request again (however it travelled: a revoke package or a status 13) changes nothing."""
     sender = pkg.sender.organ_id.strip().upper()
     original = original_of(sender, ids)
-    key = f"revoke:{sender}:{ids[0]}:{hashlib.sha256(data).hexdigest()[:16]}"
-    if existing(key) is not None:
-        return Outcome("document", original.id, "revoke", duplicate=True)
-    with transaction():
+    original_id = original.id
+    key = f"revoke:{sender}:{ids[0]}:{hashlib.sha256((reason or '').strip().encode('utf-8')).hexdigest()[:16]}"
+
+    def duplicate(_earlier) -> Outcome:
+        return Outcome("document", original_id, "revoke", duplicate=True)
+
+    if (earlier := existing(key)) is not None:
+        return duplicate(earlier)
+
+    def work(_new_blobs: list) -> Outcome:
         row = record(key, "document", pkg, data, via, business="revoke", document_id=original.id, reason=reason)
         db.session.flush()
         ctx = runtime.RunContext(document=original)
@@ -99,7 +106,9 @@ def take_request(pkg, ids: list[str], reason: str, data: bytes, via: str) -> Out
         if original.status != "recalled":
             runtime.start(PROCESS, original, {"document_id": original.id, "package_id": row.id, "sender": sender,
                                               "reason": reason or ""}, ctx)
-    return Outcome("document", original.id, "revoke")
+        return Outcome("document", original.id, "revoke")
+
+    return store_once(key, work, duplicate)
 
 
 @form("decide_recall")

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Callable
+
+from sqlalchemy.exc import IntegrityError
 
 from engine import clock
 from engine.db import db
+from engine.incoming.uploads import forget_unreferenced
 from engine.interconnection.arrival import number_and_notation
 from engine.models import ReceivedPackage
 from engine.storage import store
+from engine.tx import transaction
 from integrations import edxml
 
 
@@ -61,3 +66,22 @@ def reply_ref(pkg: edxml.DocumentPackage) -> dict:
 
 def existing(key: str) -> ReceivedPackage | None:
     return db.session.query(ReceivedPackage).filter_by(key=key).one_or_none()
+
+
+def store_once(key: str, work: Callable[[list], Outcome], duplicate: Callable[[ReceivedPackage], Outcome]) -> Outcome:
+    """``work(new_blobs)`` in one transaction, which records the package under ``key`` (the caller saw no
+    package with it). The same package sent to two workers at once is stored by one; the other loses
+    on the key's uniqueness and answers ``duplicate(the winner's row)``."""
+    new_blobs: list[str] = []
+    try:
+        with transaction():
+            return work(new_blobs)
+    except IntegrityError:
+        forget_unreferenced(new_blobs)
+        earlier = existing(key)
+        if earlier is None:
+            raise
+        return duplicate(earlier)
+    except BaseException:
+        forget_unreferenced(new_blobs)
+        raise

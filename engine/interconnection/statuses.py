@@ -8,9 +8,8 @@ from engine.errors import N_
 from engine.interconnection import recall
 from engine.interconnection.errors import NotAddressedToUs, UnknownDocument
 from engine.interconnection.outbound import RECALL_CODE, record_status
-from engine.interconnection.received import Outcome, existing, record
+from engine.interconnection.received import Outcome, existing, record, store_once
 from engine.models import Delivery
-from engine.tx import transaction
 from engine.workflow.runtime import RunContext
 from integrations import edxml
 
@@ -39,9 +38,15 @@ def take_status(pkg: edxml.StatusPackage, data: bytes, via: str):
         raise UnknownDocument(N_("Không có văn bản %(id)s đã gửi cho %(agency)s."),
                               params={"id": ref.document_id, "agency": sender})
     key = f"status:{sender}:{ref.document_id}:{pkg.code}:{pkg.timestamp[:40]}"
-    if existing(key) is not None:
-        return Outcome("status", delivery.document_id, code=pkg.code, duplicate=True)
-    with transaction():
+    document_id = delivery.document_id
+
+    def duplicate(_earlier) -> Outcome:
+        return Outcome("status", document_id, code=pkg.code, duplicate=True)
+
+    if (earlier := existing(key)) is not None:
+        return duplicate(earlier)
+
+    def work(_new_blobs: list) -> Outcome:
         at = pkg.at or clock.now()
         staff = " - ".join(filter(None, [pkg.staff.staff, pkg.staff.department]))[:300] or None
         record_status(delivery, pkg.code, at, pkg.description or LABELS[pkg.code], staff, pkg.timestamp[:40])
@@ -53,4 +58,6 @@ def take_status(pkg: edxml.StatusPackage, data: bytes, via: str):
             history.record(delivery.document, ACTIONS[pkg.code], RunContext(document=delivery.document),
                            note=f"{delivery.agency_name}: {pkg.description or LABELS[pkg.code]}")
         record(key, "status", pkg, data, via, code=pkg.code, document_id=delivery.document_id)
-    return Outcome("status", delivery.document_id, code=pkg.code)
+        return Outcome("status", delivery.document_id, code=pkg.code)
+
+    return store_once(key, work, duplicate)

@@ -38,9 +38,19 @@ from integrations.edxml.names import ORGAN_FIELDS, STAFF_FIELDS, strip_cid
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_ORGAN_ID, MAX_DOCUMENT_ID = 35, 300
+# Tags (counted as "<"): a package to every agency of a province with twenty files has a few thousand;
+# millions of empty elements in a package inside the size limit only cost minutes of parsing.
+MAX_MARKUP = 50_000
+_INTEGER = re.compile(r"[+-]?[0-9]+")  # ASCII only: int() also reads "٣", "３" and "1_0"
+_XML_DECLARATION_AFTER_SPACE = re.compile(rb"(\xef\xbb\xbf)?[ \t\r\n]+(?=<\?xml)")
 ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/x-zip")
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_SECRECY = (("tuyet mat", "tuyet_mat"), ("toi mat", "toi_mat"), ("mat", "mat"))
+# Secrecy levels as written with their tone marks: "mật" (secret) and "mặt" (as in "Mặt trận", front)
+# fold to the same letters, so words are compared unfolded; a value without any diacritics must be the
+# level's name and nothing else.
+_SECRECY = (("tuyệt mật", "tuyet_mat"), ("tối mật", "toi_mat"), ("mật", "mat"))
+_SECRECY_ASCII = {"tuyet mat": "tuyet_mat", "toi mat": "toi_mat", "mat": "mat", "do mat mat": "mat"}
+_NOT_SECRET = ("khong", "thuong", "none", "false", "0")
 
 
 class PackageError(ValueError):
@@ -120,11 +130,15 @@ def _int(raw: str, label: str, problems: list[str], default=None):
     raw = (raw or "").strip()
     if not raw:
         return default
-    try:
-        return int(raw)
-    except ValueError:
+    if not _INTEGER.fullmatch(raw):
         problems.append(f"{label} không phải số: {raw}")
         return default
+    return int(raw)
+
+
+def _nfc(text: str) -> str:
+    """Ids compared with what arrived before: the same text typed with decomposed tone marks is the same id."""
+    return unicodedata.normalize("NFC", text)
 
 
 def _fold(text: str) -> str:
@@ -132,21 +146,33 @@ def _fold(text: str) -> str:
     return "".join(c for c in text if unicodedata.category(c) != "Mn")
 
 
+def _words(text: str) -> str:
+    return " " + " ".join(re.findall(r"\w+", text)) + " "
+
+
 def _secrecy(root) -> str | None:
-    """A legacy ``Secret`` mark or a secrecy level named where producers put it."""
-    values = [(e.text or "").strip() for e in root.iter() if isinstance(e.tag, str) and _local(e) == "Secret"]
+    """A legacy ``Secret`` / ``SecurityLevel`` mark (a level's name, or a number other than 0) or a
+    secrecy level named as the sphere of promulgation (never a number there: it is free text)."""
+    marks = [(e.text or "").strip() for e in root.iter() if isinstance(e.tag, str) and _local(e) == "Secret"]
     other = _find(root, "OtherInfo")
-    values += [_text(other, "SphereOfPromulgation", "SecurityLevel", "SecretLevel")]
-    for value in values:
-        folded = f" {_fold(value)} "
-        if folded.strip() in ("", "0", "none", "false", "thuong", "khong"):
-            continue
-        for words, level in _SECRECY:
-            if f" {words} " in re.sub(r"[^a-z0-9]+", " ", folded):
-                return level
-        if value.strip().isdigit():  # a numeric legacy level other than 0
-            return "mat"
+    marks.append(_text(other, "SecurityLevel", "SecretLevel"))
+    for value, numeric in [(m, True) for m in marks] + [(_text(other, "SphereOfPromulgation"), False)]:
+        level = _secrecy_level(value, numeric)
+        if level:
+            return level
     return None
+
+
+def _secrecy_level(value: str, numeric: bool) -> str | None:
+    folded = _words(_fold(value)).strip()
+    if not folded or folded.split()[0] in _NOT_SECRET:  # "Không mật", "Thường", "0"
+        return None
+    if numeric and value.strip().isdigit():  # a numeric legacy level other than 0
+        return "mat"
+    if folded == _words(unicodedata.normalize("NFC", value.lower())).strip():  # written without diacritics
+        return _SECRECY_ASCII.get(folded)
+    words = _words(unicodedata.normalize("NFC", value.lower()))
+    return next((level for name, level in _SECRECY if f" {name} " in words), None)
 
 
 # --- the parser -----------------------------------------------------------------------------------
@@ -157,6 +183,9 @@ def _tree(data: bytes, max_bytes: int):
                            too_large=True)
     if not data.strip():
         raise PackageError("Gói tin rỗng.")
+    data = _XML_DECLARATION_AFTER_SPACE.sub(b"", data, count=1) if data[:1] in b"\xef \t\r\n" else data
+    if data.count(b"<") > MAX_MARKUP:
+        raise PackageError(f"Gói tin có quá nhiều phần tử XML (hơn {MAX_MARKUP:,}).".replace(",", "."))
     if _DTD.search(data):
         raise PackageError("Gói tin có khai báo DTD hoặc thực thể (entity): không được chấp nhận.")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
@@ -164,11 +193,30 @@ def _tree(data: bytes, max_bytes: int):
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise PackageError(f"Gói tin không phải XML hợp lệ: {str(exc)[:200]}") from None
+        raise PackageError(f"Gói tin không phải XML hợp lệ: {_syntax_error(exc)}") from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or next(root.iter(etree.Entity), None) is not None:
         raise PackageError("Gói tin có khai báo DTD hoặc thực thể (entity): không được chấp nhận.")
     return root
+
+
+# What libxml2 says, in the words a clerk reads (its own text is English and names parser options).
+_SYNTAX_ERRORS = (
+    ("amplification", "có thực thể (entity) nhân bản nội dung"),
+    ("depth", "các phần tử lồng nhau quá sâu"),
+    ("encoding", "có ký tự không đúng bảng mã khai báo"),
+    ("Premature end", "gói tin bị cắt cụt, thiếu phần cuối"),
+    ("Extra content", "có nội dung thừa sau phần tử gốc"),
+    ("XML declaration allowed only", "khai báo <?xml …?> không ở đầu gói tin"),
+    ("Start tag expected", "không bắt đầu bằng một thẻ XML"),
+)
+
+
+def _syntax_error(exc: etree.XMLSyntaxError) -> str:
+    text = str(exc)
+    what = next((vi for en, vi in _SYNTAX_ERRORS if en.lower() in text.lower()), "sai cú pháp")
+    where = f" (dòng {exc.lineno}, cột {exc.offset})" if exc.lineno else ""
+    return f"{what}{where}."
 
 
 def parse(data: bytes, *, max_bytes: int, max_attachment_bytes: int) -> DocumentPackage | StatusPackage:
@@ -187,7 +235,7 @@ def _document(root, header, max_attachment_bytes: int) -> DocumentPackage:
     problems: list[str] = []
     sender = _organ(_kid(header, "From"))
     receivers = [_organ(e) for e in _kids(header, "To")]
-    document_id = _text(header, "DocumentId")
+    document_id = _nfc(_text(header, "DocumentId"))
     business = _business(root, problems)
     missing = [name for name, present in (("From/OrganId", sender.organ_id), ("DocumentId", document_id),
                                           ("To/OrganId", receivers and all(r.organ_id for r in receivers)))
@@ -218,7 +266,7 @@ def _document(root, header, max_attachment_bytes: int) -> DocumentPackage:
         steering_type=_text(header, "SteeringType"),
         to_places=[(e.text or "").strip() for e in _kids(_kid(header, "ToPlaces"), "Place")],
         response_for=[ResponseFor(_text(e, "OrganId"), _text(e, "Code"), _text(e, "PromulgationDate"),
-                                  _text(e, "DocumentId")) for e in _kids(header, "ResponseFor")],
+                                  _nfc(_text(e, "DocumentId"))) for e in _kids(header, "ResponseFor")],
         traces=[(_text(e, "OrganId"), _text(e, "Timestamp")) for e in _kids(_find(root, "TraceHeaderList"),
                                                                              "TraceHeader")],
         business=business, secrecy=_secrecy(root),
@@ -243,12 +291,14 @@ def _business(root, problems: list[str]) -> Business:
     if block is None:
         return Business()
     raw = _text(block, "BussinessDocType", "BusinessDocType")
-    doc_type = _int(raw, "BussinessDocType", problems, NEW)
+    # Unreadable is refused, not taken as new: a revoke read as a new document would be lost unseen.
+    doc_type = int(raw) if _INTEGER.fullmatch(raw) else NEW if not raw else None
     if doc_type not in BUSINESS_NAMES:
-        raise PackageError(f"BussinessDocType không hợp lệ: {raw}")
-    replaced = [_text(e, "DocumentId") for e in _kids(_kid(block, "ReplacementInfoList"), "ReplacementInfo")]
+        raise PackageError(f"BussinessDocType không hợp lệ: {raw[:40]} (chỉ nhận 0, 1, 2 hoặc 3).")
+    replaced = [_nfc(_text(e, "DocumentId")) for e in _kids(_kid(block, "ReplacementInfoList"), "ReplacementInfo")]
     return Business(doc_type=doc_type, reason=_text(block, "BussinessDocReason", "BusinessDocReason"),
-                    document_id=_text(block, "DocumentId"), paper=_int(_text(block, "Paper"), "Paper", problems, 0),
+                    document_id=_nfc(_text(block, "DocumentId")),
+                    paper=_int(_text(block, "Paper"), "Paper", problems, 0),
                     staff=_staff(_kid(block, "StaffInfo")), replaced_ids=[r for r in replaced if r])
 
 
@@ -285,7 +335,7 @@ def _unwrap(att: Attachment, limit: int) -> Attachment:
 
 def _attachments(root, limit: int, problems: list[str]) -> list[Attachment]:
     references = [(strip_cid(_text(r, "ContentId")), r) for r in _kids(_find(root, "edXMLManifest"), "Reference")]
-    found: dict[str, Attachment] = {}
+    found: dict[str, list[Attachment]] = {}  # producers reuse one ContentId for several files
     for index, item in enumerate(_kids(_find(root, "AttachmentEncoded"), "Attachment"), start=1):
         cid = strip_cid(_text(item, "ContentId")) or f"tep-{index}"
         name = _text(item, "AttachmentName") or _text(item, "Description") or f"tep-dinh-kem-{index}"
@@ -295,16 +345,20 @@ def _attachments(root, limit: int, problems: list[str]) -> list[Attachment]:
         data = _decode(payload.text or "", name, limit)
         if not data:
             raise PackageError(f"Tệp {name} rỗng.")
-        found[cid] = _unwrap(Attachment(cid, name, data, _text(item, "ContentType") or "application/octet-stream",
-                                        _text(item, "Description")), limit)
+        found.setdefault(cid, []).append(_unwrap(Attachment(
+            cid, name, data, _text(item, "ContentType") or "application/octet-stream", _text(item, "Description")),
+            limit))
     ordered = []
-    for cid, ref in references:
-        if cid not in found:
+    for cid, _ref in references:
+        if not found.get(cid):
             raise PackageError(f"Danh mục (manifest) nêu tệp {cid} nhưng gói tin không có tệp này.")
-        ordered.append(found.pop(cid))
-    if found and references:
-        problems.append("Có tệp đính kèm không nêu trong danh mục (manifest): " + ", ".join(a.name for a in found.values()))
-    return ordered + list(found.values())
+        ordered.append(found[cid].pop(0))
+    unlisted = [a for files in found.values() for a in files]
+    if unlisted and references:
+        problems.append("Có tệp đính kèm không nêu trong danh mục (manifest): " + ", ".join(a.name for a in unlisted))
+    if any(len(files) > 1 for files in found.values()) or len(references) != len({c for c, _r in references}):
+        problems.append("Nhiều tệp đính kèm dùng chung một mã ContentId; đã nhận đủ các tệp theo thứ tự trong gói tin.")
+    return ordered + unlisted
 
 
 def _status(root, status) -> StatusPackage:
@@ -313,7 +367,7 @@ def _status(root, status) -> StatusPackage:
     sender = _organ(sender_el)
     response_el = _kid(status, "ResponseFor") if _kid(status, "ResponseFor") is not None else _find(root, "ResponseFor")
     response = ResponseFor(_text(response_el, "OrganId"), _text(response_el, "Code"),
-                           _text(response_el, "PromulgationDate"), _text(response_el, "DocumentId"))
+                           _text(response_el, "PromulgationDate"), _nfc(_text(response_el, "DocumentId")))
     raw_code = _text(status, "StatusCode")
     code = raw_code.zfill(2) if raw_code.isdigit() else raw_code
     missing = [name for name, present in (("From/OrganId", sender.organ_id),

@@ -196,3 +196,59 @@ def test_secrecy_marks_are_noticed():
     assert edxml.parse(secret, **LIMITS).secrecy == "toi_mat"
     legacy = plain.replace(b"<edXML:Subject>", b"<edXML:Secret>1</edXML:Secret><edXML:Subject>")
     assert edxml.parse(legacy, **LIMITS).secrecy == "mat"
+
+
+def test_secrecy_is_read_from_the_words_not_their_folded_letters():
+    def secrecy(**overrides):
+        return edxml.parse(edxml.build_document(full_package(**overrides)), **LIMITS).secrecy
+
+    # "Mặt trận" (front) folds to the letters of "mật" (secret); free-text spheres are not levels.
+    for sphere in ("Mặt trận Tổ quốc", "Không mật", "Mat tran To quoc", "1", "2", "Liên thông văn bản quốc gia"):
+        assert secrecy(sphere=sphere) is None, sphere
+    assert secrecy(sphere="Độ mật: Tối mật") == "toi_mat"
+    assert secrecy(sphere="Mật") == "mat"
+    assert secrecy(sphere="TUYET MAT") == "tuyet_mat"
+    plain = edxml.build_document(full_package(sphere="Lưu hành nội bộ"))
+    not_secret = plain.replace(b"<edXML:Subject>", "<edXML:Secret>Không mật</edXML:Secret><edXML:Subject>".encode())
+    assert edxml.parse(not_secret, **LIMITS).secrecy is None
+
+
+def test_numbers_are_ascii_digits_and_an_unreadable_business_type_is_refused():
+    good = edxml.build_document(full_package(priority=0))
+    wide = edxml.parse(good.replace(b"<edXML:Priority>0<", "<edXML:Priority>３<".encode()), **LIMITS)
+    assert wide.priority == 0 and any("Độ khẩn" in p for p in wide.problems)
+    for raw in ("1.0", "0x1", "٣", "1_0"):
+        message = _refused(good.replace(b"<edXML:BussinessDocType>0<", f"<edXML:BussinessDocType>{raw}<".encode()))
+        assert "BussinessDocType không hợp lệ" in message, raw
+
+
+def test_a_document_id_typed_with_decomposed_tone_marks_is_the_same_id():
+    import unicodedata
+
+    nfc_id = "000.00.15.H47,2026/03/05,182/QĐ-SỞYTẾ"
+    decomposed = edxml.build_document(full_package(document_id=unicodedata.normalize("NFD", nfc_id)))
+    assert edxml.parse(decomposed, **LIMITS).document_id == nfc_id
+
+
+def test_files_sharing_one_content_id_are_all_kept():
+    shared = edxml.build_document(full_package()).replace(b"cid:2<", b"cid:1<")
+    package = edxml.parse(shared, **LIMITS)  # the manifest names cid:1 twice
+    assert [a.name for a in package.attachments] == ["182-QĐ-SLĐTBXH.pdf", "danh-sach.xlsx"]
+    assert any("ContentId" in p for p in package.problems)
+    root = etree.fromstring(shared)
+    manifest = next(root.iter(f"{{{NS}}}edXMLManifest"))
+    manifest.getparent().remove(manifest)  # no manifest at all, as in the VNPT samples
+    package = edxml.parse(etree.tostring(root), **LIMITS)
+    assert [a.name for a in package.attachments] == ["182-QĐ-SLĐTBXH.pdf", "danh-sach.xlsx"]
+
+
+def test_markup_and_syntax_are_refused_in_vietnamese():
+    good = edxml.build_document(full_package())
+    assert edxml.parse(b"\r\n" + good, **LIMITS).document_id  # a line break before <?xml ...?>
+    assert edxml.parse(b"\xef\xbb\xbf\n" + good, **LIMITS).document_id
+    many = good.replace(b"</edXML:Subject>", b"</edXML:Subject>" + b"<x/>" * 60_000, 1)
+    assert "quá nhiều phần tử XML" in _refused(many)
+    cut = _refused(good[: good.index(b"</edXML:Subject>") + 16])
+    assert "cắt cụt" in cut and "dòng" in cut and "Premature" not in cut
+    deep = b"<edXML>" + b"<a>" * 3000 + b"</a>" * 3000 + b"</edXML>"
+    assert "lồng nhau quá sâu" in _refused(deep)
