@@ -166,3 +166,22 @@ def test_office_macros_and_password_protected_archives_are_refused(api):
     archive = api.receive(files=[("van-ban.pdf", make_pdf()), ("ho-so.zip", bytes(locked))])
     assert archive.status_code == 422 and "zip_encrypted" in archive.json["details"]["findings"]
     assert db.session.query(Document).count() == 0
+
+
+def test_the_files_of_one_request_share_the_scanner_s_work_budget(api, monkeypatch):
+    import pikepdf
+
+    def busy_pdf() -> bytes:  # a few hundred objects, as a long vector drawing has thousands
+        pdf = pikepdf.new()
+        pdf.add_blank_page()
+        pdf.Root.Junk = pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(N=i)) for i in range(300)])
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+    monkeypatch.setattr(uploads, "MAX_PDF_OBJECTS_PER_REQUEST", 500)  # the first file takes most of it
+    taken = api.receive(files=[("van-ban.pdf", busy_pdf()), ("phu-luc.pdf", busy_pdf())])
+    assert taken.status_code == 201, taken.json
+    files = api.get("vanthu", f"/documents/{taken.json['id']}").json["attachments"]
+    assert not files[0].get("scan_warnings")
+    assert [w["code"] for w in files[1]["scan_warnings"]] == ["pdf_not_fully_scanned"]

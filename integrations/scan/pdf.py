@@ -10,6 +10,7 @@ import pikepdf
 
 from integrations.scan.findings import BLOCK, EICAR, WARN, Collector
 
+IMAGE_FILTERS = {"/DCTDecode", "/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode"}
 MAX_FILTER_RATIO = 3000  # LZW's worst case is about 2,700; RunLength's 64
 MAX_STREAM = 64 * 2**20  # one inflated stream (a page-size colour image at 300 dpi is about 26 MB)
 BOMB_RATIO = 200  # inflating beyond MAX_STREAM at this ratio is a bomb, not an image
@@ -97,6 +98,11 @@ def _walk_pdf(pdf: pikepdf.Pdf, allowed: frozenset[str], col: Collector, depth: 
     # pdf.objects lists every indirect object, including those inside object streams; direct
     # dictionaries nested in them (e.g. an annotation's /A action) are visited via _direct_dicts.
     for obj in pdf.objects:
+        col.objects_budget -= 1
+        if col.objects_budget < 0:
+            col.add(WARN, "pdf_not_fully_scanned", "Tệp PDF có quá nhiều đối tượng, không kiểm tra hết",
+                    f"more than {len(pdf.objects)} objects")
+            return
         if not isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream, pikepdf.Array)):
             continue
         try:
@@ -151,6 +157,8 @@ def _check_dict(d, col: Collector) -> None:
 
 def _read_stream(stream: pikepdf.Stream, col: Collector) -> bytes | None:
     if col.decoded_budget <= 0:
+        col.add(WARN, "pdf_not_fully_scanned", "Tệp PDF có luồng dữ liệu không kiểm tra hết",
+                "decoded-bytes budget spent")
         return None
     try:
         raw = stream.read_raw_bytes()
@@ -158,7 +166,9 @@ def _read_stream(stream: pikepdf.Stream, col: Collector) -> bytes | None:
         return None
     filters = stream.get("/Filter")
     filters = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else [str(filters)] if filters else []
-    if filters == ["/FlateDecode"]:
+    if filters and all(f in IMAGE_FILTERS for f in filters):
+        buf = raw  # image codecs are not decoded ("generalized"): their bytes are checked as stored
+    elif filters == ["/FlateDecode"]:
         buf = _inflate(stream, raw, col)
         if buf is None:
             return None

@@ -19,7 +19,9 @@ from integrations.scan.filetypes import (
 from integrations.scan.findings import (
     BLOCK,
     EICAR,
+    MAX_DECODED_TOTAL,
     MAX_DEPTH,
+    MAX_OBJECTS,
     WARN,
     Collector,
     ScanResult,
@@ -30,17 +32,22 @@ from integrations.scan.pdf import scan_pdf
 
 
 def scan_file(data: bytes, filename: str, *, allowed: Iterable[str] = DEFAULT_ALLOWED,
-              clamd_socket: str | None = None, clamd_timeout: float = 30.0) -> ScanResult:
+              clamd_socket: str | None = None, clamd_timeout: float = 30.0,
+              decoded_budget: int = MAX_DECODED_TOTAL, objects_budget: int = MAX_OBJECTS) -> ScanResult:
     """Check ``data`` (named ``filename``) and return a verdict with Vietnamese findings.
 
     ``allowed`` is a set of kind names from :data:`KINDS`. ``clamd_socket`` is the path of a
-    clamd unix socket; when given, the bytes are also sent to ClamAV (INSTREAM)."""
+    clamd unix socket; when given, the bytes are also sent to ClamAV (INSTREAM). The budgets bound
+    the work (bytes inflated, PDF objects walked; never more than one file's limits): what lies
+    beyond them is reported as not fully scanned."""
     filename = unicodedata.normalize("NFC", filename or "")
-    col = Collector(nested=_scan_nested)
+    decoded, objects = min(decoded_budget, MAX_DECODED_TOTAL), min(objects_budget, MAX_OBJECTS)
+    col = Collector(nested=_scan_nested, decoded_budget=decoded, objects_budget=objects)
     mime = _scan(bytes(data), filename, frozenset(allowed), col, depth=0)
     if clamd_socket:
         scan_with_clamav(bytes(data), clamd_socket, clamd_timeout, col)
-    return ScanResult(verdict=verdict(col.findings), mime=mime, findings=col.findings)
+    return ScanResult(verdict=verdict(col.findings), mime=mime, findings=col.findings,
+                      decoded_bytes=decoded - max(col.decoded_budget, 0), objects=objects - max(col.objects_budget, 0))
 
 
 def _scan(data: bytes, filename: str, allowed: frozenset[str], col: Collector, depth: int) -> str:

@@ -503,3 +503,40 @@ def test_a_pdf_stream_inflating_beyond_the_budget_is_refused_without_inflating_i
     tracemalloc.stop()
     assert r.verdict == "block" and "pdf_bomb" in _codes(r)
     assert peak < 100 * 2**20  # never the whole stream in memory
+
+
+# ---------------------------------------------------------------------------------------------
+# work budgets
+# ---------------------------------------------------------------------------------------------
+
+def _scanned_page_pdf(jpeg: bytes) -> bytes:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    image = pikepdf.Stream(pdf, jpeg)
+    image.Type, image.Subtype, image.Filter = pikepdf.Name.XObject, pikepdf.Name.Image, pikepdf.Name.DCTDecode
+    image.Width, image.Height, image.BitsPerComponent = 1600, 2200, 8
+    image.ColorSpace = pikepdf.Name.DeviceRGB
+    pdf.pages[0].Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+    return _save(pdf)
+
+
+def test_a_scanned_page_is_not_reported_as_not_fully_scanned():
+    # A page photographed at 300 dpi: megabytes of JPEG, which the scanner checks as stored.
+    jpeg = b"\xff\xd8\xff\xe0" + os.urandom(3 * 2**20) + b"\xff\xd9"
+    result = scan_file(_scanned_page_pdf(jpeg), "cong-van-scan.pdf")
+    assert result.verdict == "ok", result.findings
+
+
+def test_beyond_the_budgets_a_pdf_is_reported_as_not_fully_scanned():
+    pdf = _base_pdf()
+    pdf.Root.Junk = pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(N=i)) for i in range(300)])
+    many = _save(pdf)
+    assert scan_file(many, "a.pdf").verdict == "ok"
+    walked = scan_file(many, "a.pdf", objects_budget=100)
+    assert walked.verdict == "warn" and walked.codes == {"pdf_not_fully_scanned"} and walked.objects == 100
+    streams = _base_pdf()
+    streams.Root.Data = pikepdf.Array([pikepdf.Stream(streams, os.urandom(20_000)) for _ in range(3)])
+    data = _save(streams, compress_streams=True)
+    assert scan_file(data, "b.pdf").verdict == "ok"
+    spent = scan_file(data, "b.pdf", decoded_budget=30_000)
+    assert spent.verdict == "warn" and "pdf_not_fully_scanned" in spent.codes
