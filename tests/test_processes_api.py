@@ -67,6 +67,29 @@ FAULTS = [
      "unknown_function"),
     ('<bpmn:serviceTask id="register" name="Vào sổ văn bản đến">',
      '<bpmn:sendTask id="register" name="Vào sổ văn bản đến">', "register", "unsupported_element"),
+    # Timers SpiffWorkflow cannot read (it raises a bare Exception), could not wait for (beyond year 9999),
+    # would walk month by month for hours, or would fire every second.
+    (">verify_due</bpmn:timeDate>", ">'Pabc'</bpmn:timeDate>".replace("timeDate", "timeDuration"), "verify_overdue",
+     "timer_value"),
+    (">verify_due</bpmn:timeDate>", ">'P9999Y'</bpmn:timeDate>".replace("timeDate", "timeDuration"),
+     "verify_overdue", "timer_value"),
+    (">verify_due</bpmn:timeDate>", ">'R5/2026-03-03T07:30:00+07:00/P9999999999Y'</bpmn:timeCycle>",
+     "verify_overdue", "timer_value"),
+    (">verify_due</bpmn:timeDate>", ">'R/2026-03-03T07:30:00+07:00/PT1S'</bpmn:timeCycle>", "verify_overdue",
+     "timer_value"),
+    # Code whose one C call would freeze the server or exhaust its memory, or stop the worker.
+    ("verify_due = add_working_hours", "x = pow(10, pow(10, 8))\nverify_due = add_working_hours",
+     "compute_deadlines", "unknown_function"),
+    ("verify_due = add_working_hours", "raise SystemExit(0)\nverify_due = add_working_hours", "compute_deadlines",
+     "unknown_function"),
+    ("verify_due = add_working_hours", "x = f'{1:>100000000}'\nverify_due = add_working_hours", "compute_deadlines",
+     "restricted_code"),
+    # How the diagram hangs together.
+    ('name="Lãnh đạo Sở"', 'name="Văn thư"', "Lane_Leader", "duplicate_lane"),
+    ('sourceRef="arrived" targetRef="compute_deadlines"', 'sourceRef="nowhere" targetRef="compute_deadlines"',
+     "Flow_arrived_compute", "dangling_flow"),
+    ('<bpmn:boundaryEvent id="verify_daily"', '<bpmn:boundaryEvent id="verify_overdue"', "verify_overdue",
+     "duplicate_id"),
 ]
 
 
@@ -75,6 +98,10 @@ def test_each_fault_is_named_by_its_element(api, old, new, element_id, code):
     xml = shipped("receive")
     assert old in xml
     xml = xml.replace(old, new, 1)
+    if "timeDuration" in new or "timeCycle" in new:
+        xml = xml.replace('<bpmn:timeDate xsi:type="bpmn:tFormalExpression">' + new[1:],
+                          f'<bpmn:{"timeCycle" if "timeCycle" in new else "timeDuration"} '
+                          'xsi:type="bpmn:tFormalExpression">' + new[1:], 1)
     if "sendTask" in new:
         xml = xml.replace("</bpmn:serviceTask>\n    <bpmn:serviceTask id=\"record_refusal\"",
                           "</bpmn:sendTask>\n    <bpmn:serviceTask id=\"record_refusal\"", 1)
@@ -102,6 +129,39 @@ def test_call_activities_call_deployed_processes_and_run_them(api):
     assert api.complete("cv.ldvl", task["id"]).status_code == 200
     db.session.expire_all()
     assert db.session.get(WorkflowInstance, instance.id).status == "completed"
+
+
+def test_a_process_may_not_end_up_calling_itself(api):
+    sub = (DATA / "sub_review.bpmn").read_text(encoding="utf-8")
+    assert deploy(api, sub, "sub_review").status_code == 201
+    assert deploy(api, (DATA / "with_call.bpmn").read_text(encoding="utf-8"), "with_call").status_code == 201
+    for called in ("sub_review", "with_call"):  # itself, or a process that calls it back
+        calling = (sub.replace('<bpmn:userTask id="read"', f'<bpmn:callActivity id="read" calledElement="{called}"', 1)
+                   .replace("</bpmn:userTask>", "</bpmn:callActivity>", 1))
+        problems = _problems(deploy(api, calling, "sub_review", dry_run=True))
+        assert ("read", "call_cycle") in {(p["element_id"], p["code"]) for p in problems}, problems
+
+
+def test_a_declared_encoding_that_is_not_the_real_one_is_ignored(api):
+    xml = shipped("recall").replace('encoding="UTF-8"', 'encoding="ISO-8859-1"', 1)
+    xml = xml.replace('<bpmn:process id="recall" name="', '<bpmn:process id="recall" name="Sửa đổi: ', 1)
+    assert 'encoding="ISO-8859-1"' in xml and "Sửa đổi: " in xml
+    assert deploy(api, xml, "recall").status_code == 201
+    items = {p["id"]: p for p in api.get("giamdoc", "/processes").json["items"]}
+    assert items["recall"]["version"] == 2 and items["recall"]["name"].startswith("Sửa đổi: ")
+
+
+def test_a_diagram_sent_form_encoded_is_read_and_a_misnamed_file_part_is_named(api):
+    url = "/api/v1/processes/recall/versions?dry_run=1"
+    # What `curl -d @recall.bpmn` sends: the diagram as the body, typed as a form.
+    as_form = api.client.post(url, data=shipped("recall").encode("utf-8"),
+                              headers={**api.headers("quytrinh"), "Content-Type": "application/x-www-form-urlencoded"})
+    assert as_form.status_code == 200 and as_form.json["valid"] is True, as_form.json
+    import io
+
+    misnamed = api.client.post(url, data={"diagram": (io.BytesIO(shipped("recall").encode("utf-8")), "recall.bpmn")},
+                               headers=api.headers("quytrinh"), content_type="multipart/form-data")
+    assert misnamed.status_code == 422 and "“file”" in misnamed.json["message"]
 
 
 def test_message_events_must_wait_for_a_message_q_office_sends(api):
@@ -239,6 +299,11 @@ def test_migration_input_is_checked(api):
     assert same.status_code == 422
     unknown = api.post("quytrinh", "/processes/receive/migrations", {"from_version": 1, "to_version": 9})
     assert unknown.status_code == 404
+    for body in ({"from_version": 1e400, "to_version": 2}, {"from_version": True, "to_version": 2},
+                 {"from_version": 1.9, "to_version": 2}, {"from_version": 1, "to_version": 2, "instances": [1e20]},
+                 {"from_version": 1, "to_version": 2, "instances": [99999999999999999999999]}):
+        odd = api.post("quytrinh", "/processes/receive/migrations", body)
+        assert odd.status_code == 422 and odd.json["error"] == "invalid", (body, odd.json)
 
 
 def test_document_diagram_shows_done_and_open_steps(api):

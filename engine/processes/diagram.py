@@ -2,6 +2,7 @@
 and the vocabulary the checks share (namespaces, problems named by element)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -9,6 +10,7 @@ from lxml import etree
 from engine.errors import N_, InvalidInput, TooLarge
 
 MAX_DIAGRAM_BYTES = 2 * 1024 * 1024  # the shipped diagrams are 20-35 KB
+_DECLARED_ENCODING = re.compile(r"""(\A\s*<\?xml[^>]*?\bencoding\s*=\s*["'])[^"']*(["'])""")
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
@@ -57,11 +59,14 @@ def decode(data: bytes | str) -> str:
         raise InvalidInput(N_("Chưa có nội dung sơ đồ BPMN."), code="invalid_diagram",
                            details={"problems": [problem(None, "empty", N_("Sơ đồ rỗng.")).as_dict()]})
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput(N_("Sơ đồ phải được lưu với bảng mã UTF-8."), code="invalid_diagram",
                            details={"problems": [problem(None, "encoding", N_("Sơ đồ không phải UTF-8.")).as_dict()]}
                            ) from None
+    # Read as UTF-8, the text is UTF-8 whatever its declaration says: a declared ISO-8859-1 would make
+    # the XML parser read the bytes again and garble every Vietnamese name.
+    return _DECLARED_ENCODING.sub(r"\1UTF-8\2", text, count=1)
 
 
 def parse(xml: str) -> tuple[etree._Element | None, list[Problem]]:

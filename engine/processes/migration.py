@@ -21,6 +21,7 @@ from engine.errors import N_, DomainError, InvalidInput, WorkflowFailure
 from engine.models import ProcessVersion, User, WorkflowInstance
 from engine.processes.deployment import require_owner, version
 from engine.tx import transaction
+from engine.validation import parse_id
 from engine.workflow import runtime
 from engine.workflow.serialization import SERIALIZER
 from engine.workflow.specs import parsed
@@ -48,32 +49,34 @@ class Outcome:
                                                      for template, params in self.reasons]}
 
 
-def _versions(user: User, process_id: str, from_version, to_version) -> tuple[ProcessVersion, ProcessVersion]:
+def _versions(user: User, process_id: str, from_version, to_version,
+              instance_ids) -> tuple[ProcessVersion, ProcessVersion, list[int] | None]:
+    """The two versions and the instances asked for, once the person may and the input is sound."""
     require_owner(user)
-    try:
-        numbers = int(from_version), int(to_version)
-    except (TypeError, ValueError):
+    ids = _ids(instance_ids)
+    numbers = parse_id(from_version), parse_id(to_version)  # 1.9, true, 1e400 are no version number
+    if None in numbers:
         raise InvalidInput(N_("Hãy chọn phiên bản nguồn và phiên bản đích (số)."),
-                           details={"from_version": "integer", "to_version": "integer"}) from None
+                           details={"from_version": "integer", "to_version": "integer"})
     if numbers[0] == numbers[1]:
         raise InvalidInput(N_("Phiên bản nguồn và phiên bản đích phải khác nhau."),
                            details={"to_version": "same as from_version"})
-    return version(user, process_id, numbers[0]), version(user, process_id, numbers[1])
+    return version(user, process_id, numbers[0]), version(user, process_id, numbers[1]), ids
 
 
 def _running(source: ProcessVersion, instance_ids) -> list[WorkflowInstance]:
     query = (db.session.query(WorkflowInstance)
              .filter_by(process_version_id=source.id, status="running").order_by(WorkflowInstance.id))
     if instance_ids:
-        query = query.filter(WorkflowInstance.id.in_([int(i) for i in instance_ids]))
+        query = query.filter(WorkflowInstance.id.in_(instance_ids))
     return query.limit(MAX_INSTANCES).all()
 
 
 def plan(user: User, process_id: str, from_version, to_version, instance_ids=None) -> list[Outcome]:
     """The dry run: what would happen to each running instance of ``from_version`` (nothing is stored)."""
-    source, target = _versions(user, process_id, from_version, to_version)
+    source, target, ids = _versions(user, process_id, from_version, to_version, instance_ids)
     outcomes = []
-    for instance in _running(source, _ids(instance_ids)):
+    for instance in _running(source, ids):
         try:
             loaded = runtime.load(instance, runtime.RunContext(actor=user))
             outcomes.append(_assess(loaded, target)[0])  # diffing reads the workflow, never changes it
@@ -86,9 +89,9 @@ def plan(user: User, process_id: str, from_version, to_version, instance_ids=Non
 
 def apply(user: User, process_id: str, from_version, to_version, instance_ids=None) -> list[Outcome]:
     """Move each running instance that can move, each in its own transaction with a history entry."""
-    source, target = _versions(user, process_id, from_version, to_version)
+    source, target, ids = _versions(user, process_id, from_version, to_version, instance_ids)
     outcomes = []
-    for instance_id in [i.id for i in _running(source, _ids(instance_ids))]:
+    for instance_id in [i.id for i in _running(source, ids)]:
         outcomes.append(_move(user, instance_id, source.id, target.id))
     return outcomes
 
@@ -97,10 +100,10 @@ def _ids(instance_ids):
     if instance_ids in (None, "", []):
         return None
     values = instance_ids if isinstance(instance_ids, (list, tuple)) else [instance_ids]
-    try:
-        return [int(v) for v in values]
-    except (TypeError, ValueError):
-        raise InvalidInput(N_("Mã luồng (instance) không hợp lệ."), details={"instances": "integers"}) from None
+    ids = [parse_id(v) for v in values]
+    if None in ids:
+        raise InvalidInput(N_("Mã luồng (instance) không hợp lệ."), details={"instances": "integers"})
+    return ids
 
 
 def _assess(loaded: runtime.Loaded, target: ProcessVersion):

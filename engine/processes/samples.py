@@ -133,6 +133,15 @@ BAD_VALUE = {
 }
 
 
+TOO_LONG = N_("Hẹn giờ tính trên văn bản mẫu ra %(value)s: dài quá 10 năm (thời hạn xử lý văn bản tính bằng "
+             "ngày, tháng).")
+TOO_OFTEN = N_("Hẹn giờ tính trên văn bản mẫu ra %(value)s: chu kỳ lặp phải từ 1 phút trở lên.")
+MAX_TIMER_DAYS = 3660  # SpiffWorkflow walks a duration month by month, and dates end at year 9999
+MIN_CYCLE_SECONDS = 60
+_APPROXIMATE_DAYS = {"years": 366, "months": 31, "weeks": 7, "days": 1, "hours": 1 / 24, "minutes": 1 / 1440,
+                     "seconds": 1 / 86400}
+
+
 def _bad_value(kind: str, value) -> str | None:
     """The message saying why a timer value cannot be waited for, or None when it can."""
     if not isinstance(value, str):
@@ -144,10 +153,25 @@ def _bad_value(kind: str, value) -> str | None:
         elif kind == "timeDuration":
             if not value.upper().startswith("P") or not TimerEventDefinition.parse_iso_duration(value):
                 return BAD_VALUE[kind]
+            if _days(value) > MAX_TIMER_DAYS:
+                return TOO_LONG
         elif not value.upper().startswith("R"):
             return BAD_VALUE[kind]
         else:
+            durations = [_days(part) for part in value.upper().replace("--", "/").split("/")[1:]
+                         if part.startswith("P")]
+            if any(days > MAX_TIMER_DAYS for days in durations):
+                return TOO_LONG  # checked before SpiffWorkflow walks it month by month
+            if any(days * 86400 < MIN_CYCLE_SECONDS for days in durations):
+                return TOO_OFTEN
             TimerEventDefinition.parse_iso_recurring_interval(value)
-    except (ValueError, TypeError, AttributeError, IndexError, KeyError):
+    # SpiffWorkflow says "Invalid duration" with a bare Exception; dates beyond year 9999 overflow.
+    except Exception:  # noqa: BLE001 - whatever the parse raises, the value cannot be waited for
         return BAD_VALUE[kind]
     return None
+
+
+def _days(duration: str) -> float:
+    """About how many days an ISO 8601 duration lasts (months and years counted long)."""
+    parsed = TimerEventDefinition.parse_iso_duration(duration)
+    return sum(float(amount) * _APPROXIMATE_DAYS[unit] for unit, amount in parsed.items())

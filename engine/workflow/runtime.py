@@ -130,7 +130,9 @@ class Loaded:
 
 
 def _diagram_error(exc: Exception) -> WorkflowFailure:
-    return WorkflowFailure(N_("Lỗi trong sơ đồ quy trình: %(detail)s"), params={"detail": str(exc)[:300]})
+    detail = ("một ngày giờ tính ra vượt quá năm 9999 (hẹn giờ quá dài?)" if isinstance(exc, OverflowError)
+              else str(exc)[:300])
+    return WorkflowFailure(N_("Lỗi trong sơ đồ quy trình: %(detail)s"), params={"detail": detail})
 
 
 def start(process_id: str, document: Document, data: dict | Callable[[], dict], ctx: RunContext) -> WorkflowInstance:
@@ -178,6 +180,10 @@ def load(instance: WorkflowInstance, ctx: RunContext) -> Loaded:
 
 
 MAX_ROUNDS = 100  # bounds the catch-up of a cycle timer after a long downtime
+# What a step of a diagram raises when the diagram is at fault: SpiffWorkflow's errors, diagram code
+# refused or out of budget, a name it gives that does not exist, a date it computes beyond year 9999
+# (a timer's duration from the document's data). Anything else is a fault of Q-Office's code.
+DIAGRAM_FAULTS = (SpiffWorkflowException, DiagramCodeError, operators.DiagramReferenceError, OverflowError)
 
 
 def advance(loaded: Loaded) -> None:
@@ -198,7 +204,7 @@ def advance(loaded: Loaded) -> None:
                 break
             wf.do_engine_steps()
             sync_inbox(loaded)
-    except (SpiffWorkflowException, DiagramCodeError, operators.DiagramReferenceError) as exc:
+    except DIAGRAM_FAULTS as exc:
         raise _diagram_error(exc) from exc
 
 
@@ -285,7 +291,7 @@ def complete(loaded: Loaded, task_id: str, data: dict) -> None:
     task.data.update(data)
     try:
         task.run()
-    except (SpiffWorkflowException, DiagramCodeError, operators.DiagramReferenceError) as exc:
+    except DIAGRAM_FAULTS as exc:
         raise _diagram_error(exc) from exc
     advance(loaded)
 

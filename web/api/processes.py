@@ -17,8 +17,14 @@ def _diagram_body() -> bytes:
     """The BPMN XML of the request: the raw body, or a ``file`` part of a multipart form."""
     if request.content_length and request.content_length > MAX_DIAGRAM_BYTES + 64 * 1024:
         raise TooLarge(N_("Sơ đồ quá lớn (tối đa %(mb)s MB)."), params={"mb": MAX_DIAGRAM_BYTES // (1024 * 1024)})
-    if request.files.get("file"):
-        return request.files["file"].read(MAX_DIAGRAM_BYTES + 1)
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise InvalidInput(N_("Gửi sơ đồ trong phần tệp tên “file” của biểu mẫu (multipart/form-data)."),
+                               details={"file": "Bắt buộc."})
+        return upload.read(MAX_DIAGRAM_BYTES + 1)
+    # Any other type is the diagram itself, form-encoded included (what `curl -d @so-do.bpmn` sends):
+    # read before anything parses the body as a form.
     return request.get_data(cache=False)
 
 
