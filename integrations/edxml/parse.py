@@ -41,8 +41,9 @@ MAX_ORGAN_ID, MAX_DOCUMENT_ID = 35, 300
 # Tags (counted as "<"): a package to every agency of a province with twenty files has a few thousand;
 # millions of empty elements in a package inside the size limit only cost minutes of parsing.
 MAX_MARKUP = 50_000
-_INTEGER = re.compile(r"[+-]?[0-9]+")  # ASCII only: int() also reads "٣", "３" and "1_0"
-_XML_DECLARATION_AFTER_SPACE = re.compile(rb"(\xef\xbb\xbf)?[ \t\r\n]+(?=<\?xml)")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_ORGAN_ID = re.compile(r"[A-Za-z0-9._-]+")  # QĐ 20/2020 codes: 000.00.15.H47  # ASCII only: int() also reads "٣", "３" and "1_0"
+_XML_DECLARATION_AFTER_SPACE = re.compile(rb"\A(\xef\xbb\xbf)?[ \t\r\n]+(?=<\?xml)")
 ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/x-zip")
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 # Secrecy levels as written with their tone marks: "mật" (secret) and "mặt" (as in "Mặt trận", front)
@@ -282,6 +283,8 @@ def _identifiers(sender: str, organs: list[str], document_id: str) -> None:
     for code in [sender, *organs]:
         if len(code) > MAX_ORGAN_ID:
             raise PackageError(f"Mã định danh cơ quan dài quá {MAX_ORGAN_ID} ký tự: {code[:60]}…")
+        if code.strip() and not _ORGAN_ID.fullmatch(code.strip()):
+            raise PackageError(f"Mã định danh cơ quan chỉ gồm chữ, số và dấu . - _ (gói tin ghi: {code[:60]}).")
     if len(document_id) > MAX_DOCUMENT_ID:
         raise PackageError(f"Mã văn bản (DocumentId) dài quá {MAX_DOCUMENT_ID} ký tự.")
 
@@ -304,6 +307,7 @@ def _business(root, problems: list[str]) -> Business:
 
 def _decode(text: str, name: str, limit: int) -> bytes:
     compact = "".join((text or "").split())  # base64 wrapped in lines, as most producers write it
+    compact += "=" * (-len(compact) % 4)  # some producers leave the padding out
     if len(compact) * 3 // 4 > limit + 3:
         raise PackageError(f"Tệp {name} vượt quá dung lượng cho phép ({limit // (1024 * 1024)} MB).", too_large=True)
     try:

@@ -252,3 +252,13 @@ def test_markup_and_syntax_are_refused_in_vietnamese():
     assert "cắt cụt" in cut and "dòng" in cut and "Premature" not in cut
     deep = b"<edXML>" + b"<a>" * 3000 + b"</a>" * 3000 + b"</edXML>"
     assert "lồng nhau quá sâu" in _refused(deep)
+
+
+def test_agency_codes_are_codes_and_base64_may_lack_its_padding():
+    assert "Mã định danh cơ quan" in _refused(edxml.build_document(full_package(
+        sender=edxml.Organ("<script>x</script>", "Giả mạo")))).replace("&lt;", "<")
+    data = b"%PDF-1.7\nmain!"  # 14 bytes: base64 ends in "=="
+    good = edxml.build_document(full_package(attachments=[edxml.Attachment("1", "a.pdf", data, "application/pdf")]))
+    encoded = base64.b64encode(data)
+    unpadded = good.replace(encoded, encoded.rstrip(b"="))
+    assert unpadded != good and edxml.parse(unpadded, **LIMITS).attachments[0].data == data
