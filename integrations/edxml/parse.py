@@ -41,8 +41,8 @@ MAX_ORGAN_ID, MAX_DOCUMENT_ID = 35, 300
 # Tags (counted as "<"): a package to every agency of a province with twenty files has a few thousand;
 # millions of empty elements in a package inside the size limit only cost minutes of parsing.
 MAX_MARKUP = 50_000
-_INTEGER = re.compile(r"[+-]?[0-9]+")
-_ORGAN_ID = re.compile(r"[A-Za-z0-9._-]+")  # QĐ 20/2020 codes: 000.00.15.H47  # ASCII only: int() also reads "٣", "３" and "1_0"
+_INTEGER = re.compile(r"[+-]?[0-9]+")  # ASCII only: int() also reads "٣", "３" and "1_0"
+_ORGAN_ID = re.compile(r"[A-Za-z0-9._-]+")  # QĐ 20/2020 codes: 000.00.15.H47
 _XML_DECLARATION_AFTER_SPACE = re.compile(rb"\A(\xef\xbb\xbf)?[ \t\r\n]+(?=<\?xml)")
 ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/x-zip")
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
