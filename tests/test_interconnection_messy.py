@@ -109,3 +109,12 @@ def test_files_sharing_one_content_id_all_arrive(api):
     taken = post(api, data)
     assert taken.status_code == 201, taken.json
     assert attachments(api, taken.json["document_id"]) == ["cong-van.pdf", "phu-luc.pdf"]
+
+
+def test_our_own_package_echoed_back_is_refused(api):
+    from tests.test_interconnection import US
+
+    echoed = post(api, package(sender=US))
+    assert echoed.status_code == 422 and echoed.json["error"] == "bad_package"
+    assert "chính cơ quan này" in echoed.json["message"]
+    assert db.session.query(Document).count() == 0

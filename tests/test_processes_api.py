@@ -90,6 +90,7 @@ FAULTS = [
      "Flow_arrived_compute", "dangling_flow"),
     ('<bpmn:boundaryEvent id="verify_daily"', '<bpmn:boundaryEvent id="verify_overdue"', "verify_overdue",
      "duplicate_id"),
+    ('name="Quyết định của văn thư"', f'name="{"Quyết định " * 40}"', "decision_gateway", "name_too_long"),
 ]
 
 

@@ -39,6 +39,10 @@ def take_in(data: bytes, *, via: str = "api") -> Outcome:
     if settings.get("ORG_CODE") not in {r.organ_id.strip().upper() for r in pkg.receivers}:
         raise NotAddressedToUs(N_("Gói tin không gửi cho cơ quan này (%(code)s)."),
                                params={"code": settings.get("ORG_CODE")})
+    if pkg.sender.organ_id.strip().upper() == settings.get("ORG_CODE"):
+        # Our own document echoed back by the axis would come in as someone else's.
+        raise BadPackage(N_("Gói tin do chính cơ quan này (%(code)s) gửi: không nhận lại văn bản của mình."),
+                         params={"code": settings.get("ORG_CODE")})
     if pkg.business.doc_type == edxml.NEW:
         return _take_new(pkg, data, via)
     if pkg.business.doc_type == edxml.REVOKE:

@@ -1,6 +1,6 @@
-"""How a diagram hangs together, checked before SpiffWorkflow reads it: ids used once, flows between
-elements that exist, lanes told apart by name (the runtime finds a task's role by its lane's name),
-and no process that ends up calling itself."""
+"""How a diagram hangs together, checked before SpiffWorkflow reads it: ids used once and short enough to
+be stored, flows between elements that exist, lanes told apart by name (the runtime finds a task's role
+by its lane's name), and no process that ends up calling itself."""
 from __future__ import annotations
 
 from collections import Counter
@@ -24,6 +24,26 @@ def duplicate_ids(root) -> list[Problem]:
     return [problem(element_id, "duplicate_id",
                     N_("Mã phần tử “%(id)s” bị trùng: mỗi phần tử và hình vẽ phải có mã riêng."), id=element_id)
             for element_id, count in counts.items() if count > 1]
+
+
+MAX_ID, MAX_NAME = 100, 300  # what the inbox keeps of a step: its element id and its name
+
+
+def lengths(root) -> list[Problem]:
+    """Ids and names short enough for the inbox to keep (a step's id and name are stored with it)."""
+    found = []
+    for node in root.iter():
+        if not isinstance(node.tag, str) or etree.QName(node).namespace != BPMN:
+            continue
+        element_id, name = node.get("id") or "", node.get("name") or ""
+        if len(element_id) > MAX_ID:
+            found.append(problem(element_id[:MAX_ID] + "…", "id_too_long",
+                                 N_("Mã phần tử dài quá %(max)s ký tự."), max=MAX_ID))
+        if len(name) > MAX_NAME:
+            found.append(problem(element_id[:MAX_ID], "name_too_long",
+                                 N_("Tên phần tử dài quá %(max)s ký tự: rút gọn tên, ghi phần còn lại vào tài liệu "
+                                    "(documentation)."), max=MAX_NAME))
+    return found
 
 
 def dangling_flows(root) -> list[Problem]:

@@ -73,6 +73,7 @@ def validate(xml: str, process_id: str | None = None) -> list[Problem]:
     problems += duplicates
     # The schema says the same about a second id, in the validator's English: said once, in Vietnamese.
     problems += [p for p in schema_problems(root) if not (duplicates and "xs:ID" in p.message)]
+    problems += structure.lengths(root)
     problems += structure.dangling_flows(root)
     problems += structure.lane_names(root)
     problems += structure.call_cycles(root, calls_of_deployed())

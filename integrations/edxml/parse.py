@@ -43,6 +43,7 @@ MAX_ORGAN_ID, MAX_DOCUMENT_ID = 35, 300
 MAX_MARKUP = 50_000
 _INTEGER = re.compile(r"[+-]?[0-9]+")  # ASCII only: int() also reads "٣", "３" and "1_0"
 _ORGAN_ID = re.compile(r"[A-Za-z0-9._-]+")  # QĐ 20/2020 codes: 000.00.15.H47
+_ZONE = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 _XML_DECLARATION_AFTER_SPACE = re.compile(rb"\A(\xef\xbb\xbf)?[ \t\r\n]+(?=<\?xml)")
 ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/x-zip")
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -101,7 +102,7 @@ def _date(raw: str, label: str, problems: list[str]) -> RawDate:
     raw = (raw or "").strip()
     if not raw:
         return RawDate()
-    text = raw.split(" ")[0].split("T")[0]
+    text = _ZONE.sub("", raw.split(" ")[0].split("T")[0])  # "2026-12-02Z", "2026-12-02+07:00"
     for pattern in (r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})$", r"(\d{1,2})/(\d{1,2})/(\d{4})$"):
         match = re.match(pattern, text)
         if match:

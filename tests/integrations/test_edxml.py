@@ -262,3 +262,9 @@ def test_agency_codes_are_codes_and_base64_may_lack_its_padding():
     encoded = base64.b64encode(data)
     unpadded = good.replace(encoded, encoded.rstrip(b"="))
     assert unpadded != good and edxml.parse(unpadded, **LIMITS).attachments[0].data == data
+
+
+def test_a_date_with_a_time_zone_is_read():
+    for raw in ("2026-03-05Z", "2026-03-05+07:00", "2026/03/05", "05/03/2026"):
+        data = edxml.build_document(full_package(promulgation_date=edxml.RawDate(raw)))
+        assert edxml.parse(data, **LIMITS).promulgation_date.value == date(2026, 3, 5), raw
