@@ -36,6 +36,17 @@ def one_line(value: str) -> str:
     return _SPACES.sub(" ", visible(value)).strip()
 
 
+# A cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(…) in a sender's name
+# from another agency's package would run when the register is opened).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value):
+    """``value`` for a CSV cell: text a spreadsheet would take for a formula gets a leading apostrophe
+    (the OWASP advice against CSV injection); other values are left as they are."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def fold(value: str | None) -> str:
     """Lower-case, diacritic-free, single-spaced text for search and comparison; look-alike letters
     and compatibility forms (full-width digits …) fold to plain Latin."""

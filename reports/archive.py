@@ -13,6 +13,7 @@ from lxml import etree
 from engine import clock, settings
 from engine.models import CaseFile
 from engine.storage import store
+from engine.text import spreadsheet_text
 from integrations.pdf.compose import render_html_to_pdf
 from reports.templating import format_value, render
 
@@ -50,9 +51,10 @@ def _csv(case_files) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for case_file, entry, doc, attachment, name in _records(case_files):
-        writer.writerow([case_file.code, case_file.title, case_file.year, retention_text(case_file), entry.position,
-                         doc.doc_type, doc.number_notation, format_value(doc.issued_on), doc.subject,
-                         doc.sender_org_name or settings.get("ORG_NAME"), name, attachment.sha256])
+        writer.writerow([spreadsheet_text(value) for value in (
+            case_file.code, case_file.title, case_file.year, retention_text(case_file), entry.position, doc.doc_type,
+            doc.number_notation, format_value(doc.issued_on), doc.subject,
+            doc.sender_org_name or settings.get("ORG_NAME"), name, attachment.sha256)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from engine import clock
 from engine.records.registers import Register, check_printable
+from engine.text import FORMULA_START, spreadsheet_text
 from integrations.pdf import long_table
 from reports.templating import format_value, org
 
@@ -64,7 +65,7 @@ def to_csv(register: Register) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([c.label for c in register.columns])
-    writer.writerows(_printed_rows(register))
+    writer.writerows([spreadsheet_text(value) for value in row] for row in _printed_rows(register))
     # The BOM makes Excel read UTF-8 (Vietnamese) instead of the Windows code page.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -96,6 +97,10 @@ def to_xlsx(register: Register) -> bytes:
             if column.key in date_cells and value is not None:
                 date_cells[column.key].value = value
                 cells.append(date_cells[column.key])
+            elif isinstance(value, str) and value.startswith(FORMULA_START):
+                text = _cell(sheet, value)
+                text.data_type = "s"  # shown as written, never run as a formula
+                cells.append(text)
             else:
                 cells.append(value if value != "" else None)
         sheet.append(cells)

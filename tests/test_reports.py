@@ -165,3 +165,22 @@ def test_the_register_page_shows_one_page_of_rows_at_a_time(november, api, clien
     assert bad.status_code == 200 and "Trang 1/2" in bad.get_data(as_text=True)
     whole = pdf_text_raw(client.get("/reports/registers/incoming?year=2026&page=2&format=pdf").data)
     assert "Cơ Tu" in whole and "rà soát hộ nghèo" in whole  # the files hold every row
+
+
+def test_exports_never_carry_a_formula_and_odd_numbers_are_refused(api):
+    from tests.conftest import incoming_meta
+
+    formula = '=HYPERLINK("http://evil.example","Bấm vào đây")'
+    received = api.receive(meta=incoming_meta(sender_org_name=formula))
+    assert received.status_code == 201, received.json
+    assert api.accept(received.json["id"]).status_code == 200
+    year = clock.today().year
+    csv = api.get("vanthu", f"/reports/registers/incoming?year={year}&format=csv").data.decode("utf-8-sig")
+    assert "'" + formula.replace('"', '""') in csv  # shown as text, as written
+    xlsx = api.get("vanthu", f"/reports/registers/incoming?year={year}&format=xlsx")
+    cells = [c for row in load_workbook(io.BytesIO(xlsx.data)).active.iter_rows() for c in row if c.value == formula]
+    assert cells and all(c.data_type == "s" for c in cells)
+    for path in ("/reports/statistics?month=99999999999999999999-01",
+                 "/reports/statistics?month=2026-99999999999999999999", "/case-files?year=99999999999999999999",
+                 "/case-files?year=abc", "/case-files?status=bogus"):
+        assert api.get("vanthu", path).status_code == 422, path

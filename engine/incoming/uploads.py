@@ -57,8 +57,12 @@ def safe_name(name: str | None, default: str = "tep-dinh-kem") -> str:
     return name
 
 
-def check(files: list[Upload], *, first_must_be_pdf: bool = True) -> list[tuple[Upload, str]]:
-    """Validate uploads; return (upload, sniffed MIME type) pairs or raise a DomainError."""
+def check(files: list[Upload], *, first_must_be_pdf: bool = True,
+          texts: bool = False) -> list[tuple[Upload, str]]:
+    """Validate uploads; return (upload, sniffed MIME type) pairs or raise a DomainError.
+
+    ``first_must_be_pdf``: the first file is the document's main text. ``texts``: every file is a
+    version of the text to sign (an outgoing draft), so none may be a cut or broken PDF."""
     from integrations.scan import scan_file
 
     if not files:
@@ -91,7 +95,7 @@ def check(files: list[Upload], *, first_must_be_pdf: bool = True) -> list[tuple[
                                    params={"name": upload.name, "reasons": reasons},
                                    details={"findings": [f.code for f in result.findings]})
         damaged = [f.message_vi for f in result.findings if f.code in DAMAGED_PDF]
-        if index == 0 and first_must_be_pdf and damaged:
+        if damaged and (texts or (index == 0 and first_must_be_pdf)):
             raise InvalidInput(N_("Tệp văn bản chính %(name)s bị hỏng hoặc không đầy đủ: %(reasons)s. "
                                   "Hãy lấy lại tệp gốc."), params={"name": upload.name, "reasons": "; ".join(damaged)},
                                details={"files": "; ".join(damaged)})

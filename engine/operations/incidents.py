@@ -13,6 +13,7 @@ from engine.db import db
 from engine.errors import N_, Forbidden, InvalidInput, NotFound
 from engine.models import Incident, IncidentKind, IncidentStatus, Role, User
 from engine.notifications.notify import notify
+from engine.text import spreadsheet_text
 from engine.tx import transaction
 from engine.validation import Fields
 
@@ -111,8 +112,9 @@ def export_csv(admin: User) -> bytes:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for i in db.session.query(Incident).order_by(Incident.id):
-        writer.writerow([i.id, IncidentKind.LABELS[i.kind], i.title, i.description, i.page or "",
-                         i.reported_by.full_name, i.reported_at.strftime("%d/%m/%Y %H:%M"),
-                         IncidentStatus.LABELS[i.status], i.assignee.full_name if i.assignee else "",
-                         i.resolution or "", i.closed_at.strftime("%d/%m/%Y %H:%M") if i.closed_at else ""])
+        writer.writerow([spreadsheet_text(value) for value in (
+            i.id, IncidentKind.LABELS[i.kind], i.title, i.description, i.page or "", i.reported_by.full_name,
+            i.reported_at.strftime("%d/%m/%Y %H:%M"), IncidentStatus.LABELS[i.status],
+            i.assignee.full_name if i.assignee else "", i.resolution or "",
+            i.closed_at.strftime("%d/%m/%Y %H:%M") if i.closed_at else "")])
     return "\ufeff".encode() + out.getvalue().encode("utf-8")

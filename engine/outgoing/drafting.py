@@ -217,7 +217,7 @@ def create(actor: User, meta: dict, files: list[Upload], annexes: list[Upload] =
     if not can_draft(actor):
         raise Forbidden(N_("Chỉ chuyên viên, lãnh đạo phòng và lãnh đạo Sở được soạn văn bản đi."))
     cleaned = clean_metadata(meta, actor)
-    checked = check(files, first_must_be_pdf=not cleaned.get("body")) if files else []
+    checked = check(files, first_must_be_pdf=not cleaned.get("body"), texts=True) if files else []
     checked_annexes = check(list(annexes), first_must_be_pdf=False) if annexes else []
     new_blobs: list[str] = []
     try:
@@ -303,7 +303,8 @@ def add_files(actor: User, document: Document, files: list[Upload], annexes: lis
     _editable(actor, document)
     if not files and not annexes:
         raise InvalidInput(N_("Chưa có tệp."), details={"files": "Chọn tệp văn bản hoặc phụ lục."})
-    checked = check(files, first_must_be_pdf=False) if files else []
+    # A new version of the draft becomes the text the leader signs: a cut PDF is refused here too.
+    checked = check(files, first_must_be_pdf=False, texts=True) if files else []
     checked_annexes = check(list(annexes), first_must_be_pdf=False) if annexes else []
     new_blobs: list[str] = []
     try:

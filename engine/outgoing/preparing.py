@@ -90,8 +90,9 @@ def _default_boxes(pdf_bytes: bytes) -> tuple[dict, int]:
 
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         count = len(pdf.pages)
-        first = [float(v) for v in pdf.pages[0].mediabox]
-        last = [float(v) for v in pdf.pages[-1].mediabox]
+        if not count:
+            raise InvalidInput(N_("Tệp PDF không có trang nào."), details={"files": "0 trang"})
+        first, last = _page_box(pdf.pages[0]), _page_box(pdf.pages[-1])
     w, h = first[2] - first[0], first[3] - first[1]
     lw, lh = last[2] - last[0], last[3] - last[1]
     leader = [round(0.55 * lw + last[0], 1), round(0.14 * lh + last[1], 1), round(0.90 * lw + last[0], 1),
@@ -105,7 +106,7 @@ def _default_boxes(pdf_bytes: bytes) -> tuple[dict, int]:
 
 def prepare_to_sign(document: Document) -> Prepared:
     """The PDF the leader signs, with the empty number/date fields; raises InvalidInput."""
-    from integrations.pdf.signing import AlreadySigned, IssueError, add_issue_fields, seal_box_over
+    from integrations.pdf.signing import AlreadySigned, FieldNameTaken, IssueError, add_issue_fields, seal_box_over
 
     name = f"trinh-ky-{document.id}.pdf"
     if (document.body or "").strip():
@@ -139,6 +140,7 @@ def prepare_to_sign(document: Document) -> Prepared:
                                details={f"layout.{key}": f"0 … {pages - 1}"})
     layout.setdefault("seal_box", list(seal_box_over(tuple(layout["leader_box"]))))
     layout.update(mode="uploaded", pages=pages, source_sha256=final.sha256)
+    _check_boxes(data, layout)
     try:
         pdf = add_issue_fields(data, number_box=tuple(layout["number_box"]), date_box=tuple(layout["date_box"]),
                                page=int(layout["number_page"]))
@@ -146,10 +148,44 @@ def prepare_to_sign(document: Document) -> Prepared:
         raise InvalidInput(N_("Tệp PDF %(name)s đã có chữ ký số nên không thêm được số, ngày và chữ ký của "
                               "Q-Office. Hãy tải lên bản chưa ký."), params={"name": final.name},
                            details={"files": str(exc)}) from None
+    except FieldNameTaken as exc:
+        raise InvalidInput(N_("Tệp PDF đã có trường biểu mẫu tên “%(field)s”, trùng với trường Q-Office dùng để "
+                              "ký hoặc ghi số, ngày. Hãy xuất lại tệp PDF không có trường này."),
+                           params={"field": exc.name}, details={"files": str(exc)}) from None
     except IssueError as exc:
         raise InvalidInput(N_("Tệp PDF không dùng được để trình ký: %(detail)s"), params={"detail": str(exc)},
                            details={"files": str(exc)}) from None
     return Prepared(pdf, layout, name)
+
+
+MIN_BOX_WIDTH, MIN_BOX_HEIGHT = 20, 10  # points: room for a number, a date or a signature's text
+BOX_NAMES = {"number_box": N_("ô số, ký hiệu"), "date_box": N_("ô ngày ban hành"), "leader_box": N_("ô chữ ký"),
+             "seal_box": N_("ô dấu cơ quan")}
+
+
+def _page_box(page) -> list[float]:
+    """A page's MediaBox as (x1, y1, x2, y2) with x1 < x2 and y1 < y2 (some files write it upside down)."""
+    x1, y1, x2, y2 = (float(v) for v in page.mediabox)
+    return [min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)]
+
+
+def _check_boxes(pdf_bytes: bytes, layout: dict) -> None:
+    """Each box large enough for its text and inside the page it is on: a box off the page or of no size
+    made signing or issuing fail after the leader had signed."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        pages = {key: _page_box(pdf.pages[int(layout["number_page" if key in ("number_box", "date_box") else "page"])])
+                 for key in BOX_NAMES}
+    for key, what in BOX_NAMES.items():
+        x1, y1, x2, y2 = (float(v) for v in layout[key])
+        px1, py1, px2, py2 = pages[key]
+        if x2 - x1 < MIN_BOX_WIDTH or y2 - y1 < MIN_BOX_HEIGHT or x1 < px1 or y1 < py1 or x2 > px2 or y2 > py2:
+            raise InvalidInput(N_("Vị trí %(what)s không hợp lệ: phải nằm trong trang (%(width)s × %(height)s điểm) "
+                                  "và rộng ít nhất %(min_w)s, cao ít nhất %(min_h)s điểm."),
+                               params={"what": what, "width": round(px2 - px1), "height": round(py2 - py1),
+                                       "min_w": MIN_BOX_WIDTH, "min_h": MIN_BOX_HEIGHT},
+                               details={f"layout.{key}": f"[{px1}, {py1}, {px2}, {py2}]"})
 
 
 # Rendered previews by content: the drafter's page asks for the preview on every visit, and each

@@ -80,7 +80,9 @@ def listing(user: User, *, year: int | None = None, status: str | None = None) -
         query = query.filter(CaseFile.unit_code == user.unit_code)
     if year:
         query = query.filter(CaseFile.year == year)
-    if status in ("open", "closed"):
+    if status not in (None, "open", "closed"):
+        raise InvalidInput(N_("Trạng thái hồ sơ không hợp lệ (open hoặc closed)."), details={"status": "open | closed"})
+    if status:
         query = query.filter(CaseFile.status == status)
     return query.order_by(CaseFile.year.desc(), CaseFile.unit_code, CaseFile.code).all()
 

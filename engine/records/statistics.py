@@ -8,6 +8,7 @@ running month).
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -75,6 +76,8 @@ def parse_month(value: str | None) -> date:
     if not value:
         return clock.today().replace(day=1)
     try:
+        if not re.fullmatch(r"\d{4}-\d{1,2}", str(value)):  # a year of 20 digits overflows date()
+            raise ValueError(value)
         year, month = (int(part) for part in str(value).split("-"))
         first = date(year, month, 1)
     except (TypeError, ValueError):

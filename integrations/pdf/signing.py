@@ -46,7 +46,7 @@ from integrations.pdf.local_tsa import LocalTimeStamper
 
 __all__ = [
     "FIELD_NUMBER", "FIELD_DATE", "FIELD_LEADER", "FIELD_ORG", "VN_TZ",
-    "IssueError", "AlreadySigned", "TimestampUnavailable", "Box",
+    "IssueError", "AlreadySigned", "FieldNameTaken", "TimestampUnavailable", "Box",
     "add_issue_fields", "sign_as_leader", "issue_with_seal", "seal_box_over", "seal_annex",
     "make_local_timestamper", "make_http_timestamper", "stamp_font", "signature_field_names",
 ]
@@ -71,6 +71,19 @@ class IssueError(ValueError):
 
 class AlreadySigned(IssueError):
     """The PDF carries a signature already: fields added now would break it (or a certification forbids them)."""
+
+
+class FieldNameTaken(IssueError):
+    """The PDF has a form field with a name Q-Office fills or signs: that field, not ours, would be used."""
+
+    def __init__(self, name: str):
+        super().__init__(f"the PDF already has a field named {name}")
+        self.name = name
+
+
+# Document-information entries longer than this are dropped when the fields are added: every signed
+# revision would carry them again (an 18 MB title made a 90 MB issued file and minutes of signing).
+MAX_INFO_CHARS = 64 * 1024
 
 
 # --------------------------------------------------------------------------- fonts
@@ -195,26 +208,35 @@ def add_issue_fields(pdf_bytes: bytes, *, number_box: Box, date_box: Box, page: 
 
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         acro = pdf.Root.get("/AcroForm")
+        if acro is not None and not isinstance(acro, Dictionary):
+            del pdf.Root.AcroForm  # not a form at all: ours replaces it
+            acro = None
         existing: set[str] = set()
         if acro is not None:
-            stack = list(acro.get("/Fields", []))
+            if not isinstance(acro.get("/Fields"), Array):
+                acro.Fields = Array()  # a /Fields that is no list holds no reachable field
+            stack = list(acro.Fields)
             while stack:
                 f = stack.pop()
+                if not isinstance(f, Dictionary):
+                    continue
                 if "/FT" in f and f.FT == Name.Sig and "/V" in f:
                     raise AlreadySigned("the PDF is already signed; fields must be added before signing")
                 if "/T" in f:
                     existing.add(str(f.T))
-                stack.extend(f.get("/Kids", []))
+                if isinstance(f.get("/Kids"), Array):
+                    stack.extend(f.Kids)
         if "/Perms" in pdf.Root:
             raise AlreadySigned("the PDF is already signed (certified); fields must be added before signing")
-        for name in (FIELD_NUMBER, FIELD_DATE):
+        for name in (FIELD_NUMBER, FIELD_DATE, FIELD_LEADER, FIELD_ORG):
             if name in existing:
-                raise IssueError(f"the PDF already has a field named {name}")
+                raise FieldNameTaken(name)
+        for key, value in list(pdf.docinfo.items()):
+            if len(str(value)) > MAX_INFO_CHARS:
+                del pdf.docinfo[key]
         if acro is None:
             acro = pdf.make_indirect(Dictionary(Fields=Array()))
             pdf.Root.AcroForm = acro
-        if "/Fields" not in acro:
-            acro.Fields = Array()
         if "/DR" not in acro:
             acro.DR = Dictionary()
         if "/Font" not in acro.DR:
@@ -390,7 +412,9 @@ def seal_annex(pdf_bytes: bytes, org_signer: Signer, *, text: str, timestamper: 
     params = {"coquan": org_name, "noidung": text, "thoigian": _fmt_time(_now_vn(now))}
     try:
         return _sign(pdf_signer, _first_then(w, lambda: IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))), params)
-    except (FormFillingError, ValueError) as e:
+    except TimestampUnavailable:
+        raise
+    except Exception as e:  # pyHanko's assertions on odd forms too: the annex then travels unsigned
         raise IssueError(str(e)) from e
 
 

@@ -257,7 +257,7 @@ async def _validate_all(sigs: list, *, trust_roots, other_certs, moment, skip_di
             st = await async_validate_pdf_signature(emb, vc, skip_diff=skip_diff,
                                                     key_usage_settings=key_usage_settings)
         except Exception as e:  # malformed CMS, unsupported algorithm...
-            log.warning("signature %s could not be validated: %s", field, e, exc_info=True)
+            log.info("signature %s could not be validated: %s", field, e)  # foreign chains: expected, no trace
             results.append(_error_check(field, emb, f"{type(e).__name__}: {e}"))
             continue
 

@@ -87,8 +87,8 @@ def processing_slip(document_id: int):
 @api.get("/case-files")
 @token_required
 def list_case_files():
-    year = request.args.get("year", type=int)
-    items = case_files.listing(g.user, year=year, status=request.args.get("status") or None)
+    items = case_files.listing(g.user, year=parse_year(request.args.get("year"), None),
+                               status=request.args.get("status") or None)
     return jsonify({"items": [case_file_json(c) for c in items]})
 
 

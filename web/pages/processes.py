@@ -14,6 +14,7 @@ from engine.processes import compare, deployment, migration, progress
 from engine.processes.catalog import catalog
 from engine.processes.compare import FIELD_LABELS
 from engine.processes.deployment import DiagramInvalid
+from engine.validation import parse_id
 from web.api.process_serializers import process_json, progress_json, version_json
 from web.i18n import error_text
 from web.pages.common import act
@@ -53,7 +54,7 @@ def catalog_json():
 @bp.route("/processes/<process_id>")
 @login_required
 def modeler(process_id: str):
-    number = request.args.get("version", type=int)
+    number = request.args.get("version", type=parse_id)
     row = deployment.version(current_user, process_id, number)
     newest = deployment.version(current_user, process_id)
     return render_template("processes/modeler.html", version=version_json(row), process=process_json(newest),
@@ -104,7 +105,7 @@ def versions(process_id: str):
 @bp.route("/processes/<process_id>/rollback", methods=["POST"])
 @login_required
 def rollback(process_id: str):
-    act(lambda: deployment.rollback(current_user, process_id, request.form.get("version", type=int) or 0,
+    act(lambda: deployment.rollback(current_user, process_id, request.form.get("version", type=parse_id) or 0,
                                     request.form.get("note")),
         lambda row: gettext("Đã triển khai lại sơ đồ cũ thành phiên bản %(version)s.", version=row.version))
     return redirect(url_for("processes.versions", process_id=process_id))
@@ -113,8 +114,8 @@ def rollback(process_id: str):
 @bp.route("/processes/<process_id>/compare")
 @login_required
 def compare_page(process_id: str):
-    old = deployment.version(current_user, process_id, request.args.get("from", type=int) or 0)
-    new = deployment.version(current_user, process_id, request.args.get("to", type=int) or 0)
+    old = deployment.version(current_user, process_id, request.args.get("from", type=parse_id) or 0)
+    new = deployment.version(current_user, process_id, request.args.get("to", type=parse_id) or 0)
     return render_template("processes/compare.html", process_id=process_id, result=compare.compare(old, new),
                            labels=FIELD_LABELS)
 
@@ -124,8 +125,8 @@ def compare_page(process_id: str):
 def migrations(process_id: str):
     rows = deployment.versions(current_user, process_id)
     deployment.require_owner(current_user)
-    source = request.values.get("from_version", type=int)
-    target = request.values.get("to_version", type=int) or rows[0].version
+    source = request.values.get("from_version", type=parse_id)
+    target = request.values.get("to_version", type=parse_id) or rows[0].version
     outcomes, applied = None, request.method == "POST"
     if source is not None:
         run = migration.apply if applied else migration.plan

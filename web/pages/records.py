@@ -12,7 +12,7 @@ from engine.errors import DomainError
 from engine.models.records import Retention
 from engine.processing import lines
 from engine.records import case_files, registers, saved_searches, statistics
-from engine.validation import MAX_PAGE, parse_id
+from engine.validation import MAX_PAGE, parse_id, parse_year
 from reports import archive, charts, slip
 from reports import registers as register_files
 from reports import statistics as statistics_files
@@ -91,7 +91,7 @@ def case_file_list():
             return redirect(url_for("records.case_file_page", case_file_id=row.id))
         except DomainError as error:
             errors, status = {**error.details, "_": error_text(error)}, error.status
-    year = request.args.get("year", type=int)
+    year = parse_year(request.args.get("year"), None)
     return render_template("records/case_files.html", items=case_files.listing(current_user, year=year),
                            form=form, errors=errors, retention=Retention.CHOICES, year=year), status
 
