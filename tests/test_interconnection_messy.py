@@ -118,3 +118,15 @@ def test_our_own_package_echoed_back_is_refused(api):
     assert echoed.status_code == 422 and echoed.json["error"] == "bad_package"
     assert "chính cơ quan này" in echoed.json["message"]
     assert db.session.query(Document).count() == 0
+
+
+def test_a_recall_refused_here_and_asked_again_is_a_new_request(api):
+    document_id, doc_id = arrived(api)
+    revoke = package(document_id=document_id, business=edxml.REVOKE, attachments=[])
+    assert post(api, revoke).status_code in (200, 201)
+    task = api.task("vanthu", doc_id, "decide_recall")
+    assert api.complete("vanthu", task["id"], {"decision": "reject", "note": "Đã xử lý xong"}).status_code == 200
+    again = post(api, revoke)
+    assert again.status_code in (200, 201) and not again.json.get("duplicate"), again.json
+    assert api.task("vanthu", doc_id, "decide_recall") is not None
+    assert post(api, revoke).json["duplicate"] is True  # while that one waits, the same is the same

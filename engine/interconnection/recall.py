@@ -16,7 +16,17 @@ from engine.errors import N_, Conflict, Forbidden, InvalidInput
 from engine.interconnection.errors import UnknownDocument
 from engine.interconnection.outbound import queue_recall, queue_status, response_for
 from engine.interconnection.received import Outcome, existing, record, store_once
-from engine.models import Delivery, Document, LineStatus, ProcessingLine, ReceivedPackage, Role, User, WorkflowInstance
+from engine.models import (
+    Delivery,
+    Document,
+    HistoryEvent,
+    LineStatus,
+    ProcessingLine,
+    ReceivedPackage,
+    Role,
+    User,
+    WorkflowInstance,
+)
 from engine.tx import transaction
 from engine.validation import Fields
 from engine.workflow import runtime
@@ -90,7 +100,10 @@ def take_request(pkg, ids: list[str], reason: str, data: bytes, via: str) -> Out
     sender = pkg.sender.organ_id.strip().upper()
     original = original_of(sender, ids)
     original_id = original.id
-    key = f"revoke:{sender}:{ids[0]}:{hashlib.sha256((reason or '').strip().encode('utf-8')).hexdigest()[:16]}"
+    # Once our clerk has refused a request, the same request sent again is a new one to decide.
+    refused = db.session.query(HistoryEvent).filter_by(document_id=original_id, action="recall_refused").count()
+    digest = hashlib.sha256((reason or "").strip().encode("utf-8")).hexdigest()[:16]
+    key = f"revoke:{sender}:{ids[0]}:{digest}:{refused}"
 
     def duplicate(_earlier) -> Outcome:
         return Outcome("document", original_id, "revoke", duplicate=True)
