@@ -51,7 +51,7 @@ _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 # fold to the same letters, so words are compared unfolded; a value without any diacritics must be the
 # level's name and nothing else.
 _SECRECY = (("tuyệt mật", "tuyet_mat"), ("tối mật", "toi_mat"), ("mật", "mat"))
-_SECRECY_ASCII = {"tuyet mat": "tuyet_mat", "toi mat": "toi_mat", "mat": "mat", "do mat mat": "mat"}
+_SECRECY_ASCII = {"tuyet mat": "tuyet_mat", "toi mat": "toi_mat", "mat": "mat"}
 _NOT_SECRET = ("khong", "thuong", "none", "false", "0")
 
 
@@ -172,7 +172,7 @@ def _secrecy_level(value: str, numeric: bool) -> str | None:
     if numeric and value.strip().isdigit():  # a numeric legacy level other than 0
         return "mat"
     if folded == _words(unicodedata.normalize("NFC", value.lower())).strip():  # written without diacritics
-        return _SECRECY_ASCII.get(folded)
+        return _SECRECY_ASCII.get(folded.removeprefix("do mat "))  # "Do mat: Toi mat"
     words = _words(unicodedata.normalize("NFC", value.lower()))
     return next((level for name, level in _SECRECY if f" {name} " in words), None)
 

@@ -207,7 +207,7 @@ def test_secrecy_is_read_from_the_words_not_their_folded_letters():
         assert secrecy(sphere=sphere) is None, sphere
     assert secrecy(sphere="Độ mật: Tối mật") == "toi_mat"
     assert secrecy(sphere="Mật") == "mat"
-    assert secrecy(sphere="TUYET MAT") == "tuyet_mat"
+    assert secrecy(sphere="TUYET MAT") == "tuyet_mat" and secrecy(sphere="Do mat: Toi mat") == "toi_mat"
     plain = edxml.build_document(full_package(sphere="Lưu hành nội bộ"))
     not_secret = plain.replace(b"<edXML:Subject>", "<edXML:Secret>Không mật</edXML:Secret><edXML:Subject>".encode())
     assert edxml.parse(not_secret, **LIMITS).secrecy is None
