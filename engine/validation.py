@@ -1,6 +1,7 @@
 """Small validators that collect Vietnamese messages per field (422 ``details``)."""
 from __future__ import annotations
 
+import csv
 import re
 from datetime import date
 
@@ -16,14 +17,19 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_ID = 2**63 - 1  # the largest id both SQLite and PostgreSQL can store
 MAX_PAGE = 100_000
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # registers, calendars, reports
+EARLIEST_DAY_YEAR = 1000  # an incoming document may be an old one; ranges of their own are checked after
 
 
 def parse_id(value) -> int | None:
     """A database id from a form, JSON or URL value; None when it cannot be one (never raises)."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    if isinstance(value, str):
+        value = value.strip()
+        # ASCII digits only ("²" passes isdigit() but not int()), and no more than an id can have.
+        if not (value.isascii() and value.isdigit() and len(value) <= len(str(MAX_ID))):
+            return None
+        value = int(value)
     return value if isinstance(value, int) and 1 <= value <= MAX_ID else None
 
 
@@ -31,7 +37,10 @@ def parse_day(value) -> date:
     """A ``YYYY-MM-DD`` date, nothing more lenient (no ``20140228``, no week dates, no numbers)."""
     if not isinstance(value, str) or not ISO_DAY.match(value.strip()):
         raise ValueError(value)
-    return date.fromisoformat(value.strip())
+    day = date.fromisoformat(value.strip())
+    if not EARLIEST_DAY_YEAR <= day.year <= LAST_YEAR:  # 9999-12-31 is a date, not a deadline
+        raise ValueError(value)
+    return day
 
 
 def parse_year(value, default: int | None) -> int | None:
@@ -135,3 +144,25 @@ class Fields:
     def raise_if_errors(self, message=N_("Dữ liệu chưa hợp lệ, vui lòng kiểm tra các trường được đánh dấu.")):
         if self.errors:
             raise InvalidInput(message, details=self.errors)
+
+
+def csv_header(reader: csv.DictReader) -> list[str]:
+    """The column names of ``reader``; see :func:`csv_rows`."""
+    try:
+        return reader.fieldnames or []
+    except csv.Error as exc:
+        raise _unreadable_csv(reader, exc) from None
+
+
+def csv_rows(reader: csv.DictReader):
+    """The rows of ``reader``; a line the csv module cannot read (a cell over its 128 KB limit, a NUL
+    byte) is a clear refusal naming the line, not a server error."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise _unreadable_csv(reader, exc) from None
+
+
+def _unreadable_csv(reader, exc: csv.Error) -> InvalidInput:
+    return InvalidInput(N_("Tệp CSV không đọc được ở dòng %(line)s: có ô quá dài hoặc ký tự lạ."),
+                        params={"line": reader.line_num + 1}, details={"file": str(exc)[:200]})  # the line being read

@@ -14,7 +14,7 @@ from engine.errors import N_, Forbidden, InvalidInput
 from engine.models import Agency, Role, User
 from engine.text import fold, nfc
 from engine.tx import transaction
-from engine.validation import ORG_ID
+from engine.validation import ORG_ID, csv_header, csv_rows
 
 SEED = Path(__file__).with_name("data") / "agencies.csv"
 MAX_ROWS = 5000
@@ -31,11 +31,11 @@ def parse_csv(data: bytes) -> list[dict]:
     except UnicodeDecodeError:
         raise InvalidInput(N_("Tệp danh bạ phải là CSV mã hóa UTF-8."), details={"file": "UTF-8"}) from None
     reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or not {"code", "name"} <= {(f or "").strip() for f in reader.fieldnames}:
+    if not {"code", "name"} <= {(f or "").strip() for f in csv_header(reader)}:
         raise InvalidInput(N_("Tệp danh bạ phải có dòng tiêu đề code,name,parent_code."),
                            details={"file": "code,name,parent_code"})
     rows, errors, seen = [], {}, set()
-    for line, raw in enumerate(reader, start=2):
+    for line, raw in enumerate(csv_rows(reader), start=2):
         row = {(k or "").strip(): nfc(v if isinstance(v, str) else "") for k, v in raw.items()}
         code, name, parent = row.get("code", "").upper(), row.get("name", ""), row.get("parent_code", "").upper()
         if not code and not name:

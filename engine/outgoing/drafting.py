@@ -13,6 +13,7 @@ Files of an outgoing document, in order (attachments are never rewritten): ``dra
 """
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from engine import history, settings
@@ -85,7 +86,8 @@ def _box(value, name: str, errors: dict):
         box = [float(v) for v in value]
     except (TypeError, ValueError):
         box = []
-    if len(box) != 4 or box[2] <= box[0] or box[3] <= box[1] or min(box) < 0 or max(box) > 5000:
+    if (len(box) != 4 or not all(math.isfinite(v) for v in box)  # NaN passes every comparison below
+            or box[2] <= box[0] or box[3] <= box[1] or min(box) < 0 or max(box) > 5000):
         errors[name] = "Khung phải là [x1, y1, x2, y2] (điểm PDF, gốc dưới-trái), x1 < x2, y1 < y2."
         return None
     return box

@@ -89,6 +89,8 @@ def open_signer(key_id: str, pin: str | None, *, typed_by: str, field: str = "pi
     if until:
         raise _pin_blocked(until)
     try:
+        if any(ord(ch) < 32 for ch in str(pin)):  # never in a PIN; a NUL made the key library panic
+            raise keys.BadPin("control character in the PIN")
         signer = key_store().open_signer(key_id, str(pin))
     except keys.BadPin:
         log.warning("wrong PIN for signing key %s typed by %s", key_id, typed_by)

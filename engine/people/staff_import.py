@@ -17,6 +17,7 @@ from engine.models import User
 from engine.people import audit
 from engine.people.directory import build, clean, clean_username, require_admin, snapshot
 from engine.tx import transaction
+from engine.validation import csv_header, csv_rows
 
 REQUIRED = ("username", "full_name", "email", "unit", "roles", "position")
 OPTIONAL = ("phone",)
@@ -58,7 +59,7 @@ def _reader(content: bytes) -> csv.DictReader:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    columns = [(c or "").strip().lower() for c in reader.fieldnames or []]
+    columns = [(c or "").strip().lower() for c in csv_header(reader)]
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
         raise InvalidInput(N_("Thiếu cột: %(columns)s. Dòng đầu phải là tên cột: %(expected)s."),
@@ -75,7 +76,7 @@ def import_staff(admin: User, content: bytes, *, dry_run: bool) -> ImportResult:
     results: list[RowResult] = []
     valid: list[tuple[RowResult, dict]] = []
     seen: set[str] = set()
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in enumerate(csv_rows(reader), start=2):
         if len(results) >= MAX_ROWS:
             raise InvalidInput(N_("Tối đa 2000 dòng mỗi lần nhập."), details={"rows": MAX_ROWS})
         data = {k: (v or "").strip() for k, v in raw.items() if k in REQUIRED + OPTIONAL}

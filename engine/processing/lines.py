@@ -17,7 +17,7 @@ Acknowledgements of "inform" recipients stay open: reading is still useful.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -70,6 +70,9 @@ def parse_target(ref) -> tuple[str, Unit | None, User | None]:
     raise ValueError("phải có dạng unit:<mã> hoặc user:<tên đăng nhập>")
 
 
+MAX_DEADLINE_DAYS = 730  # a deadline years away is a typing error (and slows every count of working days)
+
+
 def deadline_from(value, *, start: datetime) -> datetime | None:
     """A date (end of office hours that day) or a number of working days from ``start``."""
     if value in (None, ""):
@@ -86,6 +89,8 @@ def deadline_from(value, *, start: datetime) -> datetime | None:
         raise ValueError("hạn phải là ngày YYYY-MM-DD hoặc số ngày làm việc") from None
     if day < start.date():
         raise ValueError("hạn không được trước hôm nay")
+    if day > start.date() + timedelta(days=MAX_DEADLINE_DAYS):
+        raise ValueError("hạn không được quá 2 năm kể từ hôm nay")
     return datetime.combine(day, calendar.day_end, tzinfo=clock.VN_TZ)
 
 

@@ -115,10 +115,8 @@ def file_document(user: User, row: CaseFile, document_id) -> CaseFileDocument:
 
 
 def _visible_document(user: User, document_id):
-    try:
-        document = db.session.get(Document, int(document_id))
-    except (TypeError, ValueError):
-        document = None
+    number = validation.parse_id(document_id)  # 2**70 overflowed the database's integer
+    document = db.session.get(Document, number) if number is not None else None
     if document is None or not can_view(user, document):
         raise InvalidInput(N_("Không tìm thấy văn bản để lưu vào hồ sơ."), details={"document_id": "Không tìm thấy."})
     return document

@@ -10,7 +10,7 @@ from engine.deadlines import calendar_admin
 from engine.errors import DomainError
 from engine.models import Role
 from engine.notifications import mailer
-from engine.validation import FIRST_YEAR, LAST_YEAR, parse_page, parse_year
+from engine.validation import FIRST_YEAR, LAST_YEAR, parse_id, parse_page, parse_year
 from web.i18n import error_text
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -67,8 +67,8 @@ def add_calendar_day():
     except DomainError as error:
         flash(error_text(error), "error")
         year = clock.today().year
-        if len(form["date"]) >= 4 and form["date"][:4].isdigit():
-            year = min(max(int(form["date"][:4]), FIRST_YEAR), LAST_YEAR)
+        if parse_id(form["date"][:4]):  # "²026" passes isdigit() but not int()
+            year = min(max(parse_id(form["date"][:4]), FIRST_YEAR), LAST_YEAR)
         return _calendar_page(year, form, error.details, error.status)
     flash(gettext("Đã thêm vào lịch: %(kind)s %(day)s.", kind=gettext(calendar_admin.KIND_LABELS[row.kind]),
                   day=row.day.strftime("%d/%m/%Y")), "success")
@@ -77,7 +77,7 @@ def add_calendar_day():
 
 @bp.route("/calendar/days/<day>/delete", methods=["POST"])
 def remove_calendar_day(day: str):
-    year = day[:4] if day[:4].isdigit() else None
+    year = parse_id(day[:4])
     try:
         calendar_admin.remove_day(current_user, day)
         flash(gettext("Đã xóa ngày %(day)s khỏi lịch.", day="/".join(reversed(day.split("-")))), "success")

@@ -40,7 +40,7 @@ def queue():
 @login_required
 def retry(message_id: int):
     act(lambda: delivery.retry(current_user, message_id), gettext("Đã đưa gói tin lên đầu hàng đợi gửi."))
-    return redirect(request.referrer or url_for("interconnection.queue"))
+    return redirect(url_for("interconnection.queue"))  # never the Referer: it may name another site
 
 
 @bp.route("/documents/<int:document_id>/edxml")
