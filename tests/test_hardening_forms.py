@@ -62,3 +62,12 @@ def test_a_document_id_beyond_the_database_s_integers_is_not_found(api):
     assert created.status_code == 201, created.json
     filed = api.post("cv.ldvl", f"/case-files/{created.json['id']}/documents", {"document_id": 2**70})
     assert filed.status_code == 422
+
+
+def test_a_document_is_routed_only_to_people_who_handle_documents(api):
+    doc_id = at_route(api)
+    route = api.task("giamdoc", doc_id, "route")
+    for target in ("user:quantri", "user:quytrinh"):  # the administrator, the process owner
+        refused = api.complete("giamdoc", route["id"], {"lead": [target], "deadline": 5})
+        assert refused.status_code == 422 and "không phải người xử lý văn bản" in str(refused.json), refused.json
+    assert api.complete("giamdoc", route["id"], {"lead": ["user:cv.ldvl"], "deadline": 5}).status_code == 200

@@ -31,6 +31,7 @@ from engine.models import (
     LineKind,
     LineStatus,
     ProcessingLine,
+    Role,
     Unit,
     User,
     WorkflowInstance,
@@ -52,6 +53,9 @@ ACTION_LABELS = {"reply": N_("Trả lời bằng văn bản đi"), "file": N_("L
 
 # --- targets and deadlines --------------------------------------------------------------------
 
+HANDLERS = (Role.SPECIALIST, Role.UNIT_HEAD, Role.LEADER, Role.CLERK)  # who may be given a document to handle
+
+
 def parse_target(ref) -> tuple[str, Unit | None, User | None]:
     """``unit:<code>`` or ``user:<username>`` → (type, unit, user); ValueError when unknown."""
     if not isinstance(ref, str) or ":" not in ref:
@@ -66,6 +70,8 @@ def parse_target(ref) -> tuple[str, Unit | None, User | None]:
         user = active_user_named(value)
         if user is None:
             raise ValueError(f"không có người dùng {value}")
+        if not user.has_role(*HANDLERS):  # the administrator or a process owner only: not one who handles documents
+            raise ValueError(f"{value} không phải người xử lý văn bản")
         return "user", user.unit, user
     raise ValueError("phải có dạng unit:<mã> hoặc user:<tên đăng nhập>")
 
