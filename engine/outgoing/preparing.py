@@ -83,16 +83,16 @@ def _final_pdf(document: Document) -> Attachment | None:
     return rows[-1] if rows else None
 
 
-def _default_boxes(pdf_bytes: bytes) -> tuple[dict, int]:
-    """Sensible positions on an uploaded final PDF: number and date under the header of page 1,
-    the signature bottom right of the last page."""
+def _default_boxes(pdf_bytes: bytes) -> tuple[dict, list[list[float]]]:
+    """Sensible positions on an uploaded final PDF (number and date under the header of page 1, the
+    signature bottom right of the last page), and the box of every page."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        count = len(pdf.pages)
-        if not count:
-            raise InvalidInput(N_("Tệp PDF không có trang nào."), details={"files": "0 trang"})
-        first, last = _page_box(pdf.pages[0]), _page_box(pdf.pages[-1])
+        page_boxes = [_page_box(page) for page in pdf.pages]
+    if not page_boxes:
+        raise InvalidInput(N_("Tệp PDF không có trang nào."), details={"files": "0 trang"})
+    first, last = page_boxes[0], page_boxes[-1]
     w, h = first[2] - first[0], first[3] - first[1]
     lw, lh = last[2] - last[0], last[3] - last[1]
     leader = [round(0.55 * lw + last[0], 1), round(0.14 * lh + last[1], 1), round(0.90 * lw + last[0], 1),
@@ -101,7 +101,7 @@ def _default_boxes(pdf_bytes: bytes) -> tuple[dict, int]:
                            round(0.45 * w + first[0], 1), round(0.835 * h + first[1], 1)],
             "date_box": [round(0.48 * w + first[0], 1), round(0.80 * h + first[1], 1),
                          round(0.94 * w + first[0], 1), round(0.835 * h + first[1], 1)],
-            "leader_box": leader, "page": count - 1, "number_page": 0}, count
+            "leader_box": leader, "page": len(page_boxes) - 1, "number_page": 0}, page_boxes
 
 
 def prepare_to_sign(document: Document) -> Prepared:
@@ -129,18 +129,19 @@ def prepare_to_sign(document: Document) -> Prepared:
                            details={"body": "Nhập nội dung hoặc tải lên tệp PDF."})
     data = store().get(final.sha256)
     try:
-        layout, pages = _default_boxes(data)
+        layout, page_boxes = _default_boxes(data)
     except Exception as exc:  # pikepdf errors: a PDF the scanner let through but qpdf cannot open
         raise InvalidInput(N_("Không đọc được tệp PDF %(name)s."), params={"name": final.name},
                            details={"files": str(exc)[:200]}) from None
     layout.update((document.layout or {}).get("custom") or {})
+    pages = len(page_boxes)
     for key in ("page", "number_page"):
         if not 0 <= int(layout[key]) < pages:
             raise InvalidInput(N_("Số trang không hợp lệ (tệp có %(n)s trang)."), params={"n": pages},
                                details={f"layout.{key}": f"0 … {pages - 1}"})
     layout.setdefault("seal_box", list(seal_box_over(tuple(layout["leader_box"]))))
     layout.update(mode="uploaded", pages=pages, source_sha256=final.sha256)
-    _check_boxes(data, layout)
+    _check_boxes(page_boxes, layout)
     try:
         pdf = add_issue_fields(data, number_box=tuple(layout["number_box"]), date_box=tuple(layout["date_box"]),
                                page=int(layout["number_page"]))
@@ -169,17 +170,12 @@ def _page_box(page) -> list[float]:
     return [min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)]
 
 
-def _check_boxes(pdf_bytes: bytes, layout: dict) -> None:
+def _check_boxes(page_boxes: list[list[float]], layout: dict) -> None:
     """Each box large enough for its text and inside the page it is on: a box off the page or of no size
     made signing or issuing fail after the leader had signed."""
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        pages = {key: _page_box(pdf.pages[int(layout["number_page" if key in ("number_box", "date_box") else "page"])])
-                 for key in BOX_NAMES}
     for key, what in BOX_NAMES.items():
         x1, y1, x2, y2 = (float(v) for v in layout[key])
-        px1, py1, px2, py2 = pages[key]
+        px1, py1, px2, py2 = page_boxes[int(layout["number_page" if key in ("number_box", "date_box") else "page"])]
         if x2 - x1 < MIN_BOX_WIDTH or y2 - y1 < MIN_BOX_HEIGHT or x1 < px1 or y1 < py1 or x2 > px2 or y2 > py2:
             raise InvalidInput(N_("Vị trí %(what)s không hợp lệ: phải nằm trong trang (%(width)s × %(height)s điểm) "
                                   "và rộng ít nhất %(min_w)s, cao ít nhất %(min_h)s điểm."),

@@ -48,12 +48,7 @@ def require_owner(user: User) -> None:
 def process_list(user: User) -> list[ProcessVersion]:
     """The newest version of every process, by process id."""
     require_viewer(user)
-    newest = (db.session.query(ProcessVersion.process_id, func.max(ProcessVersion.version).label("version"))
-              .group_by(ProcessVersion.process_id).subquery())
-    return (db.session.query(ProcessVersion)
-            .join(newest, (ProcessVersion.process_id == newest.c.process_id)
-                  & (ProcessVersion.version == newest.c.version))
-            .order_by(ProcessVersion.process_id).all())
+    return specs.newest_versions()
 
 
 def versions(user: User, process_id: str) -> list[ProcessVersion]:

@@ -49,7 +49,7 @@ class Outcome:
                                                      for template, params in self.reasons]}
 
 
-def _versions(user: User, process_id: str, from_version, to_version,
+def _request(user: User, process_id: str, from_version, to_version,
               instance_ids) -> tuple[ProcessVersion, ProcessVersion, list[int] | None]:
     """The two versions and the instances asked for, once the person may and the input is sound."""
     require_owner(user)
@@ -74,7 +74,7 @@ def _running(source: ProcessVersion, instance_ids) -> list[WorkflowInstance]:
 
 def plan(user: User, process_id: str, from_version, to_version, instance_ids=None) -> list[Outcome]:
     """The dry run: what would happen to each running instance of ``from_version`` (nothing is stored)."""
-    source, target, ids = _versions(user, process_id, from_version, to_version, instance_ids)
+    source, target, ids = _request(user, process_id, from_version, to_version, instance_ids)
     outcomes = []
     for instance in _running(source, ids):
         try:
@@ -89,7 +89,7 @@ def plan(user: User, process_id: str, from_version, to_version, instance_ids=Non
 
 def apply(user: User, process_id: str, from_version, to_version, instance_ids=None) -> list[Outcome]:
     """Move each running instance that can move, each in its own transaction with a history entry."""
-    source, target, ids = _versions(user, process_id, from_version, to_version, instance_ids)
+    source, target, ids = _request(user, process_id, from_version, to_version, instance_ids)
     outcomes = []
     for instance_id in [i.id for i in _running(source, ids)]:
         outcomes.append(_move(user, instance_id, source.id, target.id))

@@ -13,9 +13,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import XSD_PATH
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from engine.db import db
 from engine.errors import N_
-from engine.models import ProcessVersion
 from engine.processes import checks, diagram, structure
 from engine.processes.diagram import Problem, main_process, owner_id, problem
 from engine.processes.foreign import foreign_extensions
@@ -35,21 +33,12 @@ def _bpmn_schema() -> etree.XMLSchema:
         return _schema
 
 
-def deployed_process_ids() -> set[str]:
-    return {pid for (pid,) in db.session.query(ProcessVersion.process_id).distinct()}
-
-
 def calls_of_deployed() -> dict[str, set[str]]:
-    """Each deployed process id -> the process ids its newest version calls."""
-    newest: dict[str, str] = {}
-    for process_id, xml in (db.session.query(ProcessVersion.process_id, ProcessVersion.bpmn_xml)
-                            .order_by(ProcessVersion.process_id, ProcessVersion.version)):
-        newest[process_id] = xml
+    """Each deployed process id -> the process ids its newest version calls (its keys: what is deployed)."""
     calls = {}
-    for process_id, xml in newest.items():
-        root, _problems = diagram.parse(xml)
-        calls[process_id] = ({call.get("calledElement") for call in root.iter(diagram.q("callActivity"))} - {None}
-                             if root is not None else set())
+    for version in specs.newest_versions(with_xml=True):
+        root, _problems = diagram.parse(version.bpmn_xml)
+        calls[version.process_id] = specs.called_processes(root) if root is not None else set()
     return calls
 
 
@@ -76,14 +65,15 @@ def validate(xml: str, process_id: str | None = None) -> list[Problem]:
     problems += structure.lengths(root)
     problems += structure.dangling_flows(root)
     problems += structure.lane_names(root)
-    problems += structure.call_cycles(root, calls_of_deployed())
+    deployed = calls_of_deployed()
+    problems += structure.call_cycles(root, deployed)
     problems += foreign_extensions(root)
     problems += checks.unsupported_elements(root)
     problems += checks.lanes_and_user_tasks(root)
     problems += checks.service_tasks(root)
     problems += checks.gateways(root)
     problems += checks.messages(root)
-    problems += checks.call_activities(root, deployed_process_ids())
+    problems += checks.call_activities(root, set(deployed))
     problems += checks.timers(root)
     problems += checks.scripts(root)
     problems += checks.expression_languages(root)

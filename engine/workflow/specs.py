@@ -14,7 +14,8 @@ from pathlib import Path
 from lxml import etree
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import undefer
 
 from engine import clock
 from engine.db import db, reading
@@ -135,6 +136,17 @@ def latest(process_id: str) -> ProcessVersion | None:
 
 _LATEST = (select(ProcessVersion).where(ProcessVersion.process_id == bindparam("process_id"))
            .order_by(ProcessVersion.version.desc()).limit(1))
+
+
+def newest_versions(*, with_xml: bool = False) -> list[ProcessVersion]:
+    """The newest version of every process, by process id (``with_xml``: their diagrams read at once)."""
+    newest = (db.session.query(ProcessVersion.process_id, func.max(ProcessVersion.version).label("version"))
+              .group_by(ProcessVersion.process_id).subquery())
+    query = (db.session.query(ProcessVersion)
+             .join(newest, (ProcessVersion.process_id == newest.c.process_id)
+                   & (ProcessVersion.version == newest.c.version))
+             .order_by(ProcessVersion.process_id))
+    return (query.options(undefer(ProcessVersion.bpmn_xml)) if with_xml else query).all()
 
 
 def deploy(xml: str, *, created_by_id: int | None = None, note: str | None = None) -> ProcessVersion:

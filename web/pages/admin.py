@@ -66,9 +66,8 @@ def add_calendar_day():
         row = calendar_admin.add_day(current_user, form)
     except DomainError as error:
         flash(error_text(error), "error")
-        year = clock.today().year
-        if parse_id(form["date"][:4]):  # "²026" passes isdigit() but not int()
-            year = min(max(parse_id(form["date"][:4]), FIRST_YEAR), LAST_YEAR)
+        typed = parse_id(form["date"][:4])  # "²026" passes isdigit() but not int()
+        year = min(max(typed, FIRST_YEAR), LAST_YEAR) if typed else clock.today().year
         return _calendar_page(year, form, error.details, error.status)
     flash(gettext("Đã thêm vào lịch: %(kind)s %(day)s.", kind=gettext(calendar_admin.KIND_LABELS[row.kind]),
                   day=row.day.strftime("%d/%m/%Y")), "success")
