@@ -93,3 +93,13 @@ def test_a_cut_pdf_is_refused_as_a_new_version_of_the_text(api):
                                content_type="multipart/form-data")
     assert response.status_code == 422 and "bị hỏng hoặc không đầy đủ" in response.json["message"]
     assert len(api.get("tp.ldvl", f"/documents/{doc_id}").json["attachments"]) == 1
+
+
+def test_a_pdf_without_pages_is_refused_as_such(api):
+    empty = io.BytesIO()
+    pikepdf.new().save(empty)
+    created = create(api, "tp.ldvl", meta=outgoing_meta(doc_type="QĐ", body=None, receivers=["org:000.00.00.H47"]),
+                     files=[("quyet-dinh.pdf", empty.getvalue())])
+    assert created.status_code == 201, created.json  # nothing in it is dangerous: submission says what is wrong
+    refused = step(api, "tp.ldvl", created.json["id"], "submit", status=422)
+    assert refused["message"] == "Tệp PDF không có trang nào."

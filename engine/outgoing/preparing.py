@@ -130,6 +130,8 @@ def prepare_to_sign(document: Document) -> Prepared:
     data = store().get(final.sha256)
     try:
         layout, page_boxes = _default_boxes(data)
+    except InvalidInput:  # no page: said as such
+        raise
     except Exception as exc:  # pikepdf errors: a PDF the scanner let through but qpdf cannot open
         raise InvalidInput(N_("Không đọc được tệp PDF %(name)s."), params={"name": final.name},
                            details={"files": str(exc)[:200]}) from None
